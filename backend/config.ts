@@ -1,0 +1,89 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .transform((v) => v === '1' || v === 'true');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Environment variables the backend reads; README's configuration table mirrors this. */
+export const envSchema = z
+  .object({
+    PORT: port.default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: z.url().optional(),
+    /** Where embedded data lives; `:memory:` keeps it in memory (tests). */
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    FITLIVE_DEV: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
+    RTC_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
+    RTC_ANNOUNCED_ADDRESS: z.string().min(1).default('127.0.0.1'),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(49999),
+    TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
+    JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    SEED_DEMO: bool.optional(),
+  })
+  .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] });
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dev: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  rtc: {
+    workers: number;
+    workerBin: string | undefined;
+    listenIp: string;
+    announcedAddress: string;
+    minPort: number;
+    maxPort: number;
+  };
+  tokenMaxTtlSeconds: number;
+  joinRatePerMinute: number;
+  /** Seed the demo club and class; on by default in dev mode. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates configuration; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    dev: e.FITLIVE_DEV,
+    logLevel: e.LOG_LEVEL,
+    rtc: {
+      workers: e.MEDIASOUP_WORKERS,
+      workerBin: e.MEDIASOUP_WORKER_BIN,
+      listenIp: e.RTC_LISTEN_IP,
+      announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
+      minPort: e.RTC_MIN_PORT,
+      maxPort: e.RTC_MAX_PORT,
+    },
+    tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
+    joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
+    seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
+  };
+}

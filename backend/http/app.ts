@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import { ErrorCode } from '../../protocol/errors.js';
+import { roleSchema } from '../../protocol/participants.js';
+import { signJoinToken } from '../auth/join-token.js';
+import { AppError, toErrorBody } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Repositories } from '../store/repositories.js';
+import { DEMO_CLUB_ID } from '../store/seed.js';
+
+export interface HttpDeps {
+  repos: Repositories;
+  logger: Logger;
+  dev: boolean;
+  distDir: string;
+  demoDir: string;
+  tokenMaxTtlSeconds: number;
+  joinRatePerMinute: number;
+  health: () => Record<string, unknown>;
+}
+
+const devTokenSchema = z.object({
+  classId: z.string().min(1).max(128),
+  role: roleSchema,
+  name: z.string().trim().min(1).max(80),
+  identity: z.string().min(1).max(256).optional(),
+});
+
+/** The demo pages run under a strict policy, as a careful club site would: no inline code. */
+const DEMO_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'self'",
+].join('; ');
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...deps.health() });
+  });
+
+  // The widget bundle is loaded cross-origin by club sites (module scripts need CORS).
+  app.use(
+    express.static(deps.distDir, {
+      index: false,
+      setHeaders(res, file) {
+        res.setHeader('Access-Control-Allow-Origin', '*');
+        res.setHeader('Cache-Control', file.endsWith('fitlive.js') ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '16kb' }));
+
+  api.get('/classes/:id', async (req, res) => {
+    const record = await deps.repos.classes.get(req.params.id!);
+    if (!record) throw new AppError(ErrorCode.ClassNotFound, 'No such class', 404);
+    res.json({ id: record.id, title: record.title, coachName: record.coachName, status: record.status });
+  });
+
+  if (deps.dev) {
+    const limiter = new RateLimiterMemory({ points: deps.joinRatePerMinute, duration: 60 });
+    // DEV ONLY: hands anyone a token for the demo club. Off unless FITLIVE_DEV=1.
+    api.post('/dev/token', async (req, res) => {
+      await limiter.consume(req.ip ?? 'unknown').catch(() => {
+        throw new AppError(ErrorCode.RateLimited, 'Too many token requests; wait a minute', 429);
+      });
+      const body = devTokenSchema.safeParse(req.body);
+      if (!body.success) throw new AppError(ErrorCode.BadRequest, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const record = await deps.repos.classes.get(body.data.classId);
+      if (!record || record.clubId !== DEMO_CLUB_ID) throw new AppError(ErrorCode.ClassNotFound, 'No such demo class', 404);
+      const club = await deps.repos.clubs.get(record.clubId);
+      const ttl = Math.min(3600, deps.tokenMaxTtlSeconds);
+      const token = await signJoinToken(
+        { club: record.clubId, class: record.id, role: body.data.role, name: body.data.name, sub: body.data.identity ?? `demo-${crypto.randomUUID()}` },
+        club!.joinSecret,
+        ttl,
+      );
+      res.json({ token, expiresIn: ttl });
+    });
+  }
+
+  api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));
+  app.use('/api', api);
+
+  if (fs.existsSync(deps.demoDir)) {
+    app.use(
+      express.static(deps.demoDir, {
+        extensions: ['html'],
+        setHeaders(res, file) {
+          if (path.extname(file) === '.html') res.setHeader('Content-Security-Policy', DEMO_CSP);
+        },
+      }),
+    );
+  }
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // express.json's parse errors carry a 4xx status: they are the client's fault.
+    const status = (err as { status?: number }).status;
+    if (!(err instanceof AppError) && status && status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: ErrorCode.BadRequest, message: 'Malformed request body' } });
+      return;
+    }
+    if (!(err instanceof AppError)) deps.logger.error({ err, path: req.path }, 'request failed');
+    res.status(err instanceof AppError ? err.httpStatus : 500).json({ error: toErrorBody(err) });
+  });
+  return app;
+}

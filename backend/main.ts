@@ -1,0 +1,128 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Server as SocketServer } from 'socket.io';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+import { WorkerPool } from './media/worker-pool.js';
+import { LiveClasses } from './signaling/live-classes.js';
+import { attachSignaling } from './signaling/server.js';
+import { openDb } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { createRepositories } from './store/repositories.js';
+import { DEMO_CLASS_ID, seedDemo } from './store/seed.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  logger: Logger;
+  workerPids(): number[];
+  stop(): Promise<void>;
+}
+
+/** The composition root: the only place concrete parts are wired together. */
+export async function start(config: Config, opts: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  if (config.dev) logger.warn('FITLIVE_DEV=1: the dev token endpoint is on; anyone can join the demo club. Never use this in production.');
+
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const repos = createRepositories(db);
+  const stale = await repos.attendance.closeAllOpen();
+  if (stale) logger.info({ stale }, 'closed attendance left open by the previous run');
+  if (config.seedDemo) await seedDemo(repos);
+
+  const pool = await WorkerPool.create({
+    size: config.rtc.workers,
+    workerBin: config.rtc.workerBin,
+    rtcMinPort: config.rtc.minPort,
+    rtcMaxPort: config.rtc.maxPort,
+    logger,
+  });
+  const liveClasses = new LiveClasses(pool, config.rtc, logger);
+
+  const app = createHttpApp({
+    repos,
+    logger,
+    dev: config.dev,
+    distDir: path.join(root, 'dist'),
+    demoDir: path.join(root, 'demo-site'),
+    tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
+    joinRatePerMinute: config.joinRatePerMinute,
+    health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
+  });
+  const server = http.createServer(app);
+  const io = new SocketServer(server, {
+    // Any site may open a socket; the club's origin allow-list is enforced per connection.
+    cors: { origin: true },
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+  attachSignaling(io, { repos, liveClasses, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+  logger.info({ url, workers: pool.size }, 'FitLive is up');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    logger,
+    workerPids: () => pool.pids(),
+    stop: () =>
+      (stopping ??= (async () => {
+        liveClasses.closeAll();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        server.closeAllConnections();
+        await pool.close();
+        await repos.attendance.closeAllOpen().catch(() => 0);
+        await db.close();
+      })()),
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const running = await start(config);
+  if (config.seedDemo) {
+    running.logger.info(`Demo club: ${running.url}/  ·  coach: ${running.url}/coach.html?class=${DEMO_CLASS_ID}  ·  member: ${running.url}/member.html?class=${DEMO_CLASS_ID}`);
+  }
+  const shutdown = (signal: string) => {
+    running.logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A bug in one handler must not take every class down with it.
+  process.on('uncaughtException', (err) => running.logger.fatal({ err }, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => running.logger.error({ err }, 'unhandled rejection'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  void main();
+}

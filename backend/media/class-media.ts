@@ -1,0 +1,217 @@
+import type { types as ms } from 'mediasoup';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { MediaSource } from '../../protocol/participants.js';
+import type { ConsumerOptions, TransportOptions } from '../../protocol/signaling.js';
+import { AppError } from '../errors.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** Codecs every class router offers: Opus, VP8 (simulcast everywhere), H.264 for Safari. */
+export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: 101 },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    preferredPayloadType: 102,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+];
+
+export interface TransportSettings {
+  listenIp: string;
+  announcedAddress: string;
+  minPort: number;
+  maxPort: number;
+}
+
+export interface ProducerEntry {
+  producer: ms.Producer;
+  ownerId: string;
+  source: MediaSource;
+}
+
+/** Wraps a mediasoup call so the worker's rejection of client input reaches the client as media_error. */
+async function media<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(ErrorCode.MediaError, `${what} failed: ${(err as Error).message}`);
+  }
+}
+
+/** One participant's transports, producers and consumers on the class router. */
+export class PeerMedia {
+  private readonly transports = new Map<string, ms.WebRtcTransport>();
+  readonly producers = new Map<string, ProducerEntry>();
+  private readonly consumers = new Map<string, ms.Consumer>();
+  private closed = false;
+
+  constructor(
+    readonly participantId: string,
+    private readonly router: ms.Router,
+    private readonly settings: TransportSettings,
+    private readonly rtpCapabilities: ms.RtpCapabilities,
+    private readonly onConsumerClosed: (consumerId: string) => void,
+  ) {}
+
+  async createTransport(direction: 'send' | 'recv'): Promise<TransportOptions> {
+    const s = this.settings;
+    const listen = { ip: s.listenIp, announcedAddress: s.announcedAddress, portRange: { min: s.minPort, max: s.maxPort } };
+    const transport = await media('createWebRtcTransport', () =>
+      this.router.createWebRtcTransport({
+        listenInfos: [
+          { protocol: 'udp', ...listen },
+          { protocol: 'tcp', ...listen },
+        ],
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: 1_000_000,
+        appData: { direction },
+      }),
+    );
+    this.assertOpen(() => transport.close());
+    this.transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: Record<string, unknown>): Promise<void> {
+    const transport = this.transport(transportId);
+    await media('connect', () => transport.connect({ dtlsParameters: dtlsParameters as unknown as ms.DtlsParameters }));
+  }
+
+  async produce(transportId: string, kind: ms.MediaKind, rtpParameters: Record<string, unknown>, source: MediaSource): Promise<ProducerEntry> {
+    const transport = this.transport(transportId);
+    if (transport.appData.direction !== 'send') throw new AppError(ErrorCode.BadRequest, 'Produce on a receive transport');
+    const expected = source === 'mic' ? 'audio' : 'video';
+    if (kind !== expected) throw new AppError(ErrorCode.BadRequest, `A ${source} track must be ${expected}`);
+    for (const p of this.producers.values()) {
+      if (p.source === source) throw new AppError(ErrorCode.BadRequest, `Already publishing ${source}`);
+    }
+    const producer = await media('produce', () =>
+      transport.produce({ kind, rtpParameters: rtpParameters as unknown as ms.RtpParameters, appData: { source } }),
+    );
+    this.assertOpen(() => producer.close());
+    const entry: ProducerEntry = { producer, ownerId: this.participantId, source };
+    this.producers.set(producer.id, entry);
+    producer.observer.once('close', () => this.producers.delete(producer.id));
+    return entry;
+  }
+
+  /** Creates a paused consumer; the client resumes it once its track is wired (no lost keyframe). */
+  async consume(entry: ProducerEntry): Promise<ConsumerOptions> {
+    const { producer } = entry;
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities })) {
+      throw new AppError(ErrorCode.MediaError, 'This browser cannot decode that track');
+    }
+    const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!transport) throw new AppError(ErrorCode.BadRequest, 'Create a receive transport first');
+    for (const c of this.consumers.values()) {
+      if (c.producerId === producer.id) throw new AppError(ErrorCode.BadRequest, 'Already consuming that track');
+    }
+    const consumer = await media('consume', () =>
+      transport.consume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities, paused: true }),
+    );
+    this.assertOpen(() => consumer.close());
+    this.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      if (!this.closed) this.onConsumerClosed(consumer.id);
+    });
+    return {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      participantId: entry.ownerId,
+      kind: consumer.kind,
+      source: entry.source,
+      rtpParameters: consumer.rtpParameters,
+    };
+  }
+
+  async resumeConsumer(consumerId: string): Promise<void> {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) throw new AppError(ErrorCode.NotFound, `Consumer ${consumerId} not found`, 404);
+    await media('resume', () => consumer.resume());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  private transport(id: string): ms.WebRtcTransport {
+    const t = this.transports.get(id);
+    if (!t) throw new AppError(ErrorCode.NotFound, `Transport ${id} not found`, 404);
+    return t;
+  }
+
+  /** A peer closed while the worker was busy must not keep what the worker just made. */
+  private assertOpen(dispose: () => void): void {
+    if (this.closed) {
+      dispose();
+      throw new AppError(ErrorCode.NotJoined, 'Left the class');
+    }
+  }
+}
+
+/** A class's router and its peers' media. */
+export class ClassMedia {
+  private readonly peers = new Map<string, PeerMedia>();
+
+  private constructor(
+    readonly router: ms.Router,
+    private readonly settings: TransportSettings,
+  ) {}
+
+  static async create(pool: WorkerPool, settings: TransportSettings): Promise<ClassMedia> {
+    return new ClassMedia(await pool.createRouter(MEDIA_CODECS), settings);
+  }
+
+  get rtpCapabilities(): ms.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  addPeer(participantId: string, rtpCapabilities: Record<string, unknown>, onConsumerClosed: (id: string) => void): PeerMedia {
+    this.removePeer(participantId);
+    const peer = new PeerMedia(participantId, this.router, this.settings, rtpCapabilities as unknown as ms.RtpCapabilities, onConsumerClosed);
+    this.peers.set(participantId, peer);
+    return peer;
+  }
+
+  peer(participantId: string): PeerMedia | undefined {
+    return this.peers.get(participantId);
+  }
+
+  removePeer(participantId: string): void {
+    this.peers.get(participantId)?.close();
+    this.peers.delete(participantId);
+  }
+
+  producer(producerId: string): ProducerEntry | undefined {
+    for (const peer of this.peers.values()) {
+      const p = peer.producers.get(producerId);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  allProducers(): ProducerEntry[] {
+    return [...this.peers.values()].flatMap((p) => [...p.producers.values()]);
+  }
+
+  close(): void {
+    for (const p of this.peers.values()) p.close();
+    this.peers.clear();
+    this.router.close();
+  }
+}

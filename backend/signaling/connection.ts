@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import type { Socket } from 'socket.io';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { NotificationName, NotificationPayload } from '../../protocol/signaling.js';
+import type { JoinIdentity } from '../auth/join-token.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PeerMedia } from '../media/class-media.js';
+import type { Repositories } from '../store/repositories.js';
+import type { ClassRecord } from '../store/repositories.js';
+import type { LiveClass, LiveClasses, Seat } from './live-classes.js';
+
+export interface SignalingDeps {
+  repos: Repositories;
+  liveClasses: LiveClasses;
+  logger: Logger;
+}
+
+/** Per-socket state: who this is (from the verified token) and, once joined, their seat. */
+export class Connection implements Seat {
+  /** Stable per person and class, so a reconnect keeps the same tile. */
+  readonly participantId: string;
+  live: LiveClass | undefined;
+  peer: PeerMedia | undefined;
+  private attendanceId: number | undefined;
+  private leaving: Promise<void> | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    readonly identity: JoinIdentity,
+    readonly classRecord: ClassRecord,
+    readonly deps: SignalingDeps,
+    readonly log: Logger,
+  ) {
+    const digest = crypto.createHash('sha256').update(`${identity.clubId}\0${identity.classId}\0${identity.identity}`).digest('base64url');
+    this.participantId = `p_${digest.slice(0, 16)}`;
+  }
+
+  notify<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
+    this.socket.emit(name, payload);
+  }
+
+  /** Sends to the others in the class who may see this participant. */
+  notifyViewers<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
+    const live = this.assertJoined();
+    for (const viewer of live.session.viewersOf(this.participantId)) {
+      const seat = live.seats.get(viewer.id);
+      if (seat instanceof Connection) seat.notify(name, payload);
+    }
+  }
+
+  assertJoined(): LiveClass {
+    if (!this.live) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
+    return this.live;
+  }
+
+  assertPeer(): PeerMedia {
+    this.assertJoined();
+    if (!this.peer) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
+    return this.peer;
+  }
+
+  setAttendance(id: number): void {
+    this.attendanceId = id;
+  }
+
+  /** Leaves the class (idempotent): frees media, tells the others, closes the attendance row. */
+  leave(): Promise<void> {
+    this.leaving ??= this.doLeave();
+    return this.leaving;
+  }
+
+  private async doLeave(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    this.peer = undefined;
+    // Only the current holder of the seat frees it: a newer tab of the same person may own it now.
+    if (live.seats.get(this.participantId) === this) {
+      live.seats.delete(this.participantId);
+      live.session.leave(this.participantId);
+      live.media.removePeer(this.participantId);
+      this.socket.to(live.channel).emit('participant:left', { participantId: this.participantId });
+      this.deps.liveClasses.releaseIfEmpty(live.record.id);
+    }
+    this.socket.leave(live.channel);
+    if (this.attendanceId !== undefined) {
+      await this.deps.repos.attendance.close(this.attendanceId).catch((err: Error) => this.log.error({ err: err.message }, 'attendance close failed'));
+    }
+    this.log.info('left class');
+  }
+
+  /** The server ends this seat: tell the client why, then drop the connection. */
+  close(reason: 'replaced' | 'removed' | 'ended' | 'media_failed'): void {
+    this.notify('room:closed', { reason });
+    void this.leave().finally(() => this.socket.disconnect(true));
+  }
+}

@@ -1,0 +1,107 @@
+import type { ClassSession } from '../classes/class-session.js';
+import { ClassSession as Session } from '../classes/class-session.js';
+import type { Logger } from '../logger.js';
+import { ClassMedia, type TransportSettings } from '../media/class-media.js';
+import type { WorkerPool } from '../media/worker-pool.js';
+import type { ClassRecord } from '../store/repositories.js';
+
+/** What a connection needs from its seat: a way to be told to go. */
+export interface Seat {
+  close(reason: 'replaced' | 'removed' | 'ended' | 'media_failed'): void;
+}
+
+/** A class that is live on this node: its domain state, its router and its connected seats. */
+export interface LiveClass {
+  record: ClassRecord;
+  session: ClassSession;
+  media: ClassMedia;
+  seats: Map<string, Seat>;
+  channel: string;
+}
+
+const EMPTY_GRACE_MS = 15_000;
+
+/**
+ * The classes live on this node. Creation is serialised per class (two first joiners share one
+ * router); a class nobody is in is closed after a short grace, so a quick rejoin keeps its router.
+ */
+export class LiveClasses {
+  private readonly live = new Map<string, LiveClass>();
+  private readonly creating = new Map<string, Promise<LiveClass>>();
+  private readonly emptyTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly transport: TransportSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get(classId: string): LiveClass | undefined {
+    return this.live.get(classId);
+  }
+
+  get count(): number {
+    return this.live.size;
+  }
+
+  async open(record: ClassRecord): Promise<LiveClass> {
+    this.cancelEmptyTimer(record.id);
+    const existing = this.live.get(record.id);
+    if (existing) return existing;
+    let pending = this.creating.get(record.id);
+    if (!pending) {
+      pending = this.create(record).finally(() => this.creating.delete(record.id));
+      this.creating.set(record.id, pending);
+    }
+    return pending;
+  }
+
+  private async create(record: ClassRecord): Promise<LiveClass> {
+    const media = await ClassMedia.create(this.pool, this.transport);
+    const live: LiveClass = { record, session: new Session(record.id, record.title), media, seats: new Map(), channel: `class:${record.id}` };
+    this.live.set(record.id, live);
+    // The router closes by itself when its worker dies: every seat must renegotiate elsewhere.
+    media.router.observer.once('close', () => {
+      if (this.live.get(record.id) !== live) return;
+      this.logger.warn({ classId: record.id }, 'class router closed under a live class');
+      this.live.delete(record.id);
+      for (const seat of live.seats.values()) seat.close('media_failed');
+    });
+    this.logger.info({ classId: record.id, routerId: media.router.id }, 'class opened');
+    return live;
+  }
+
+  /** Called after someone leaves: closes the class once it has stayed empty for a while. */
+  releaseIfEmpty(classId: string): void {
+    const live = this.live.get(classId);
+    if (!live || live.session.size > 0) return;
+    this.cancelEmptyTimer(classId);
+    const timer = setTimeout(() => {
+      this.emptyTimers.delete(classId);
+      if (this.live.get(classId) === live && live.session.size === 0) this.closeClass(live);
+    }, EMPTY_GRACE_MS);
+    timer.unref();
+    this.emptyTimers.set(classId, timer);
+  }
+
+  private closeClass(live: LiveClass): void {
+    this.live.delete(live.record.id);
+    live.media.close();
+    this.logger.info({ classId: live.record.id }, 'class closed');
+  }
+
+  private cancelEmptyTimer(classId: string): void {
+    const t = this.emptyTimers.get(classId);
+    if (t) clearTimeout(t);
+    this.emptyTimers.delete(classId);
+  }
+
+  closeAll(): void {
+    for (const t of this.emptyTimers.values()) clearTimeout(t);
+    this.emptyTimers.clear();
+    for (const live of [...this.live.values()]) {
+      for (const seat of live.seats.values()) seat.close('ended');
+      this.closeClass(live);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type { Server, Socket } from 'socket.io';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { ErrorCode } from '../../protocol/errors.js';
+import { handshakeAuthSchema, requestSchemas, type RequestName } from '../../protocol/signaling.js';
+import { verifyJoinToken, type JoinIdentity } from '../auth/join-token.js';
+import { isOriginAllowed } from '../auth/origins.js';
+import { AppError, toErrorBody } from '../errors.js';
+import type { ClassRecord } from '../store/repositories.js';
+import { Connection, type SignalingDeps } from './connection.js';
+import { handlers } from './handlers.js';
+
+export interface SignalingOptions extends SignalingDeps {
+  tokenMaxTtlSeconds: number;
+  joinRatePerMinute: number;
+}
+
+interface AuthedData {
+  identity: JoinIdentity;
+  classRecord: ClassRecord;
+}
+
+/** A handshake refusal the client sees as `connect_error` with `err.data = { code, message }`. */
+function refusal(err: unknown): Error {
+  const body = toErrorBody(err);
+  return Object.assign(new Error(body.message), { data: body });
+}
+
+/**
+ * Wires the class protocol onto Socket.IO: every connection is authenticated by its join token
+ * before any message is read, and every message is validated before any handler runs.
+ */
+export function attachSignaling(io: Server, opts: SignalingOptions): void {
+  const { repos, logger } = opts;
+  const joinLimiter = new RateLimiterMemory({ points: opts.joinRatePerMinute, duration: 60 });
+
+  io.use(async (socket, next) => {
+    try {
+      await joinLimiter.consume(socket.handshake.address).catch(() => {
+        throw new AppError(ErrorCode.RateLimited, 'Too many join attempts; wait a minute', 429);
+      });
+      const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
+      if (!auth.success) throw new AppError(ErrorCode.Unauthorized, 'A join token and class id are required', 401);
+      const identity = await verifyJoinToken(auth.data.token, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, {
+        maxTtlSeconds: opts.tokenMaxTtlSeconds,
+      });
+      if (identity.classId !== auth.data.classId) throw new AppError(ErrorCode.ClassMismatch, 'This token is for another class', 403);
+      const classRecord = await repos.classes.get(identity.classId);
+      if (!classRecord || classRecord.clubId !== identity.clubId) throw new AppError(ErrorCode.ClassNotFound, 'No such class', 404);
+      const club = await repos.clubs.get(identity.clubId);
+      if (!isOriginAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, club?.allowedOrigins ?? [])) {
+        throw new AppError(ErrorCode.OriginNotAllowed, 'This site may not embed the class', 403);
+      }
+      (socket.data as AuthedData) = { identity, classRecord };
+      next();
+    } catch (err) {
+      if (!(err instanceof AppError)) logger.error({ err }, 'handshake failed');
+      next(refusal(err));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { identity, classRecord } = socket.data as AuthedData;
+    const log = logger.child({ sid: socket.id, classId: identity.classId, role: identity.role });
+    const conn = new Connection(socket, identity, classRecord, opts, log);
+
+    // The token's expiry ends the session: no media or class data past it.
+    const msLeft = identity.expiresAt * 1000 - Date.now();
+    const expiry = setTimeout(() => {
+      socket.emit('room:closed', { reason: 'removed' });
+      void conn.leave().finally(() => socket.disconnect(true));
+    }, Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
+
+    for (const name of Object.keys(requestSchemas) as RequestName[]) {
+      socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack));
+    }
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (event in requestSchemas) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') ack({ error: { code: ErrorCode.BadRequest, message: `Unknown message "${event}"` } });
+    });
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+      void conn.leave();
+    });
+  });
+}
+
+async function dispatch(conn: Connection, name: RequestName, payload: unknown, ack: unknown): Promise<void> {
+  // Requests without an acknowledgement cannot be answered: drop them.
+  if (typeof ack !== 'function') return;
+  const reply = ack as (res: unknown) => void;
+  const parsed = requestSchemas[name].safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    reply({ error: { code: ErrorCode.BadRequest, message: `Invalid ${name}: ${issue ? `${issue.path.join('.') || 'payload'} ${issue.message}` : 'bad payload'}` } });
+    return;
+  }
+  try {
+    const handler = handlers[name] as (c: Connection, p: unknown) => Promise<unknown>;
+    reply({ data: await handler(conn, parsed.data) });
+  } catch (err) {
+    if (!(err instanceof AppError)) conn.log.error({ err, message: name }, 'handler failed');
+    reply({ error: toErrorBody(err) });
+  }
+}
+
+export type { Socket };

@@ -1,0 +1,26 @@
+// Plain constants (no zod): the widget bundle imports this file.
+/**
+ * Stable error codes shared by the backend (REST + socket acks) and the widget (`fit-error`).
+ * Integrators switch on these strings: never rename one, only add.
+ */
+export const ErrorCode = {
+  BadRequest: 'bad_request',
+  Unauthorized: 'unauthorized',
+  TokenExpired: 'token_expired',
+  TokenInvalid: 'token_invalid',
+  Forbidden: 'forbidden',
+  OriginNotAllowed: 'origin_not_allowed',
+  NotFound: 'not_found',
+  ClassNotFound: 'class_not_found',
+  ClassMismatch: 'class_mismatch',
+  NotJoined: 'not_joined',
+  AlreadyJoined: 'already_joined',
+  RateLimited: 'rate_limited',
+  MediaError: 'media_error',
+  Internal: 'internal_error',
+  // Client-side only: raised by the widget, never sent by the server.
+  ServerUnreachable: 'server_unreachable',
+  MediaPermissionDenied: 'media_permission_denied',
+  MediaDeviceUnavailable: 'media_device_unavailable',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './participants.js';
+export * from './signaling.js';

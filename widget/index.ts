@@ -1,0 +1,13 @@
+/**
+ * FitLive widget entry: `<script type="module" src="…/fitlive.js">` defines every element.
+ * Loading it twice (two plugins, two snippets) is harmless.
+ */
+import { FitClassRoom } from './elements/fit-class-room/fit-class-room.js';
+import { defineElement } from './elements/fit-element.js';
+
+export { FitClassRoom };
+export { RoomModel } from './room/room-model.js';
+export type { RoomState, RemoteParticipant, RoomOptions } from './room/room-model.js';
+export type { FitEventMap } from './events/index.js';
+
+defineElement('fit-class-room', FitClassRoom);

@@ -1,0 +1,118 @@
+import { Device } from 'mediasoup-client';
+import type { types as msc } from 'mediasoup-client';
+
+type Consumer = msc.Consumer;
+type Producer = msc.Producer;
+type RtpCapabilities = msc.RtpCapabilities;
+type Transport = msc.Transport;
+import type { MediaSource } from '../../protocol/participants.js';
+import type { ConsumerOptions, TransportOptions } from '../../protocol/signaling.js';
+import type { SignalingClient } from './signaling-client.js';
+
+/**
+ * Camera simulcast: three spatial layers so each viewer's tile pulls only what it shows
+ * (a 40-member grid takes the low layer; the coach on a big screen the high one).
+ */
+export const CAMERA_SIMULCAST: msc.RtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 450_000, scalabilityMode: 'L1T3' },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
+];
+
+/** The mediasoup-client side of one seat: a send and a receive transport over one device. */
+export class MediaSession {
+  private sendTransport: Transport | undefined;
+  private recvTransport: Transport | undefined;
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly producers = new Map<string, Producer>();
+
+  private constructor(
+    private readonly device: Device,
+    private readonly signaling: SignalingClient,
+  ) {}
+
+  static async create(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession> {
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
+    return new MediaSession(device, signaling);
+  }
+
+  get rtpCapabilities(): RtpCapabilities {
+    return this.device.rtpCapabilities;
+  }
+
+  private async transport(direction: 'send' | 'recv'): Promise<Transport> {
+    const opts: TransportOptions = await this.signaling.request('transport:create', { direction });
+    const params = {
+      id: opts.id,
+      iceParameters: opts.iceParameters as never,
+      iceCandidates: opts.iceCandidates as never,
+      dtlsParameters: opts.dtlsParameters as never,
+      // The SFU is reachable directly; no public STUN lookups from inside a club's page.
+      iceServers: [],
+    };
+    const transport = direction === 'send' ? this.device.createSendTransport(params) : this.device.createRecvTransport(params);
+    transport.on('connect', ({ dtlsParameters }, done, fail) => {
+      this.signaling
+        .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
+        .then(() => done(), fail);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+        this.signaling
+          .request('media:produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as unknown as Record<string, unknown>, source: appData.source as MediaSource })
+          .then(({ producerId }) => done({ id: producerId }), fail);
+      });
+    }
+    return transport;
+  }
+
+  /** Creates both transports up front, in parallel: the first frame should not wait on them. */
+  async prepare(): Promise<void> {
+    [this.sendTransport, this.recvTransport] = await Promise.all([this.transport('send'), this.transport('recv')]);
+  }
+
+  async publish(track: MediaStreamTrack, source: MediaSource): Promise<void> {
+    if (!this.sendTransport) throw new Error('prepare() first');
+    if (!this.device.canProduce(track.kind as 'audio' | 'video')) return;
+    const producer = await this.sendTransport.produce({
+      track,
+      appData: { source },
+      stopTracks: false,
+      ...(source === 'camera' ? { encodings: CAMERA_SIMULCAST } : { codecOptions: { opusDtx: true, opusFec: true } }),
+    });
+    this.producers.set(producer.id, producer);
+  }
+
+  /** Receives one remote track; resolves once the server has resumed it. */
+  async receive(producerId: string): Promise<{ track: MediaStreamTrack; options: ConsumerOptions }> {
+    if (!this.recvTransport) throw new Error('prepare() first');
+    const options = await this.signaling.request('media:consume', { producerId });
+    const consumer = await this.recvTransport.consume({
+      id: options.consumerId,
+      producerId: options.producerId,
+      kind: options.kind,
+      rtpParameters: options.rtpParameters as never,
+    });
+    this.consumers.set(consumer.id, consumer);
+    await this.signaling.request('consumer:resume', { consumerId: consumer.id });
+    return { track: consumer.track, options };
+  }
+
+  closeConsumer(consumerId: string): MediaStreamTrack | undefined {
+    const c = this.consumers.get(consumerId);
+    if (!c) return undefined;
+    c.close();
+    this.consumers.delete(consumerId);
+    return c.track;
+  }
+
+  close(): void {
+    for (const c of this.consumers.values()) c.close();
+    for (const p of this.producers.values()) p.close();
+    this.consumers.clear();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+  }
+}

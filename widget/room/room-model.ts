@@ -1,0 +1,273 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ErrorBody } from '../../protocol/errors.js';
+import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/participants.js';
+import type { JoinResult } from '../../protocol/signaling.js';
+import { FitError } from './fit-error.js';
+import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
+import { MediaSession } from './media-session.js';
+import { SignalingClient, type SignalingEvents, type SignalingStatus } from './signaling-client.js';
+
+export type RoomPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+
+export interface RemoteParticipant extends ParticipantInfo {
+  /** One stream per person; tracks are added as they are received, so a bound <video> keeps playing. */
+  stream: MediaStream;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+export interface RoomState {
+  phase: RoomPhase;
+  connection: SignalingStatus;
+  self: ParticipantInfo | undefined;
+  classTitle: string | undefined;
+  participants: readonly RemoteParticipant[];
+  localStream: MediaStream | undefined;
+  /** Fatal: the room could not be joined or was lost. */
+  error: ErrorBody | undefined;
+  /** Not fatal: e.g. the camera was refused but the class goes on. */
+  notice: ErrorBody | undefined;
+}
+
+export interface RoomOptions {
+  server: string;
+  classId: string;
+  token: string;
+}
+
+/** What the model needs from the outside world; tests swap these. */
+export interface RoomDeps {
+  connect(server: string, auth: { token: string; classId: string }, events: SignalingEvents): SignalingClient;
+  createMedia(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession>;
+  getUserMedia: GetUserMedia | undefined;
+}
+
+export const browserDeps = (): RoomDeps => ({
+  connect: (server, auth, events) => new SignalingClient(server, auth, events),
+  createMedia: (signaling, caps) => MediaSession.create(signaling, caps),
+  getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
+    ? (c) => navigator.mediaDevices.getUserMedia(c)
+    : undefined,
+});
+
+export type RoomEventMap = {
+  change: Event;
+  joined: CustomEvent<{ participantId: string; role: Role }>;
+  left: CustomEvent<{ reason: string }>;
+  error: CustomEvent<ErrorBody>;
+};
+
+/** Reads the role the token claims, only to size the camera before the server answers. */
+function roleHint(token: string): Role | undefined {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: unknown };
+    return payload.role === 'coach' || payload.role === 'member' ? payload.role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The DOM-free model behind `<fit-class-room>`: joins a class, keeps who is there and their
+ * media, and reports every change with a `change` event. State is committed only when the
+ * server acknowledges it or media really arrives.
+ */
+export class RoomModel extends EventTarget {
+  private s: RoomState = {
+    phase: 'idle',
+    connection: 'disconnected',
+    self: undefined,
+    classTitle: undefined,
+    participants: [],
+    localStream: undefined,
+    error: undefined,
+    notice: undefined,
+  };
+  private signaling: SignalingClient | undefined;
+  private media: MediaSession | undefined;
+  private localMedia: Promise<MediaStream | undefined> | undefined;
+  /** consumerId → participant and track, to take the track off their stream when it ends. */
+  private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack }>();
+  private generation = 0;
+
+  constructor(
+    readonly options: RoomOptions,
+    private readonly deps: RoomDeps = browserDeps(),
+  ) {
+    super();
+  }
+
+  get state(): RoomState {
+    return this.s;
+  }
+
+  private set(patch: Partial<RoomState>): void {
+    this.s = { ...this.s, ...patch };
+    this.dispatchEvent(new Event('change'));
+  }
+
+  private emit<K extends Exclude<keyof RoomEventMap, 'change'>>(type: K, detail: RoomEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  async join(): Promise<void> {
+    if (this.s.phase === 'joining' || this.s.phase === 'joined') return;
+    const { server, classId, token } = this.options;
+    if (!server || !classId || !token) {
+      this.fail(new FitError(ErrorCode.BadRequest, 'The element needs server, class-id and token attributes'));
+      return;
+    }
+    this.set({ phase: 'joining', connection: 'connecting', error: undefined, notice: undefined, participants: [] });
+    // The camera opens while the socket connects: neither waits for the other.
+    this.localMedia = openLocalMedia(this.deps.getUserMedia, cameraConstraints(roleHint(token))).then(
+      (stream) => {
+        this.set({ localStream: stream });
+        return stream;
+      },
+      (err: FitError) => {
+        this.set({ notice: err.toJSON() });
+        this.emit('error', err.toJSON());
+        return undefined;
+      },
+    );
+    this.signaling = this.deps.connect(server, { token, classId }, {
+      status: (connection) => {
+        if (this.s.phase === 'joining' || this.s.phase === 'joined') this.set({ connection });
+      },
+      failed: (err) => this.fail(err),
+      reconnected: () => void this.enter(),
+    });
+    this.listen(this.signaling);
+    await this.enter();
+  }
+
+  /** Enters the class on the current connection: first join, and again after a reconnect. */
+  private async enter(): Promise<void> {
+    const signaling = this.signaling;
+    if (!signaling) return;
+    const gen = ++this.generation;
+    this.resetMedia();
+    try {
+      const { routerRtpCapabilities } = await signaling.request('room:capabilities', {});
+      const media = await this.deps.createMedia(signaling, routerRtpCapabilities);
+      if (gen !== this.generation) return;
+      this.media = media;
+      const joined: JoinResult = await signaling.request('room:join', { rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown> });
+      if (gen !== this.generation) return;
+      this.set({
+        phase: 'joined',
+        self: joined.self,
+        classTitle: joined.classTitle,
+        participants: joined.participants.map((p) => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false })),
+      });
+      this.emit('joined', { participantId: joined.self.id, role: joined.self.role });
+      await media.prepare();
+      const local = await this.localMedia;
+      if (gen !== this.generation) return;
+      await Promise.all([
+        ...joined.producers.map((p) => this.receive(p, gen)),
+        ...(local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')),
+      ]);
+    } catch (err) {
+      if (gen !== this.generation || this.s.phase === 'left' || this.s.phase === 'error') return;
+      this.fail(err instanceof FitError ? err : new FitError(ErrorCode.MediaError, (err as Error).message));
+    }
+  }
+
+  private listen(signaling: SignalingClient): void {
+    signaling.onNotification('participant:joined', (p) => {
+      if (this.s.phase !== 'joined') return;
+      const others = this.s.participants.filter((x) => x.id !== p.id);
+      this.set({ participants: [...others, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
+    });
+    signaling.onNotification('participant:left', ({ participantId }) => {
+      this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
+    });
+    signaling.onNotification('producer:added', (p) => {
+      if (this.s.phase === 'joined') void this.receive(p, this.generation);
+    });
+    signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
+    signaling.onNotification('room:closed', ({ reason }) => {
+      const messages: Record<string, string> = {
+        replaced: 'You joined this class from another window.',
+        removed: 'You were removed from the class, or your access expired.',
+        ended: 'The class has ended.',
+        media_failed: 'The class lost its media server. Rejoin to continue.',
+      };
+      this.teardown();
+      this.set({ phase: 'left', connection: 'disconnected', notice: { code: `room_${reason}`, message: messages[reason] ?? 'The class closed.' } });
+      this.emit('left', { reason });
+    });
+  }
+
+  private async receive(p: ProducerInfo, gen: number): Promise<void> {
+    const media = this.media;
+    if (!media) return;
+    try {
+      const { track, options } = await media.receive(p.producerId);
+      if (gen !== this.generation) return;
+      this.received.set(options.consumerId, { participantId: p.participantId, track });
+      this.updateParticipant(p.participantId, (r) => {
+        r.stream.addTrack(track);
+        return { ...r, hasVideo: r.hasVideo || track.kind === 'video', hasAudio: r.hasAudio || track.kind === 'audio' };
+      });
+    } catch (err) {
+      // One track failing (e.g. its owner just left) must not end the class for this member.
+      if ((err as FitError).code !== ErrorCode.NotFound) console.warn('[fitlive] could not receive a track', err);
+    }
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.received.get(consumerId);
+    this.received.delete(consumerId);
+    this.media?.closeConsumer(consumerId);
+    if (!entry) return;
+    this.updateParticipant(entry.participantId, (r) => {
+      r.stream.removeTrack(entry.track);
+      return { ...r, hasVideo: r.stream.getVideoTracks().length > 0, hasAudio: r.stream.getAudioTracks().length > 0 };
+    });
+  }
+
+  private updateParticipant(id: string, fn: (p: RemoteParticipant) => RemoteParticipant): void {
+    this.set({ participants: this.s.participants.map((p) => (p.id === id ? fn(p) : p)) });
+  }
+
+  async leave(): Promise<void> {
+    if (this.s.phase !== 'joining' && this.s.phase !== 'joined') return;
+    const signaling = this.signaling;
+    this.generation++;
+    await Promise.race([signaling?.request('room:leave', {}).catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    this.teardown();
+    this.set({ phase: 'left', connection: 'disconnected', participants: [], self: undefined });
+    this.emit('left', { reason: 'left' });
+  }
+
+  private fail(err: FitError): void {
+    this.teardown();
+    this.set({ phase: 'error', connection: 'disconnected', error: err.toJSON() });
+    this.emit('error', err.toJSON());
+  }
+
+  private resetMedia(): void {
+    this.media?.close();
+    this.media = undefined;
+    this.received.clear();
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.resetMedia();
+    this.signaling?.close();
+    this.signaling = undefined;
+    this.s.localStream?.getTracks().forEach((t) => t.stop());
+    void this.localMedia?.then((s) => s?.getTracks().forEach((t) => t.stop()));
+    this.localMedia = undefined;
+    this.s = { ...this.s, localStream: undefined };
+  }
+
+  /** Releases everything without notifying (element removed from the page). */
+  dispose(): void {
+    if (this.s.phase === 'joined' || this.s.phase === 'joining') void this.leave();
+    else this.teardown();
+  }
+}
