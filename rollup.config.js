@@ -7,6 +7,23 @@ import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
+import path from 'node:path';
+
+/**
+ * engine.io-client maps its `*.node.js` transports to browser ones through package.json's
+ * "browser" field, which node-resolve does not apply to relative imports inside the package;
+ * without this the bundle would pull Node's XMLHttpRequest shim (fs, child_process).
+ */
+const engineIoBrowserTransports = {
+  name: 'engine-io-browser-transports',
+  resolveId(source, importer) {
+    if (importer?.includes(`${path.sep}engine.io-client${path.sep}`) && source.endsWith('.node.js')) {
+      return path.resolve(path.dirname(importer), source.replace(/\.node\.js$/, '.js'));
+    }
+    return null;
+  },
+};
+
 export default {
   input: 'widget/index.ts',
   output: {
@@ -17,8 +34,9 @@ export default {
     sourcemap: true,
   },
   plugins: [
+    engineIoBrowserTransports,
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
-    nodeResolve({ browser: true, extensions: ['.ts', '.js', '.mjs'] }),
+    nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'], extensions: ['.ts', '.js', '.mjs'] }),
     commonjs(),
     esbuild({ target: 'es2021', tsconfig: 'tsconfig.json' }),
     terser({ format: { comments: false }, compress: { passes: 2 } }),

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '../../backend/main.js';
+import { startBackend } from '../support/backend.js';
+import { launchChromium } from '../support/chromium.js';
+import { probeVideo } from '../support/video.js';
+
+/*
+ * The foundation's end-to-end class: real backend (mediasoup, Socket.IO, PGlite), real Debian
+ * chromium with fake camera and microphone, the demo pages exactly as a club site embeds them.
+ */
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startBackend();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function joinAs(role: 'coach' | 'member', name: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/${role}.html?class=demo-hiit&name=${encodeURIComponent(name)}`);
+  await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
+  await page.getByTestId('join-button').click();
+  await page.getByTestId('connection-state').filter({ hasText: 'connected' }).waitFor();
+  return page;
+}
+
+async function waitForMovingVideo(page: Page, selector: string, index = 0): Promise<void> {
+  const video = page.locator(selector).nth(index);
+  await video.waitFor({ timeout: 15_000 });
+  for (let i = 0; i < 20; i++) {
+    const probe = await probeVideo(video, 700);
+    if (probe.width > 0 && probe.framesInWindow >= 3) return;
+  }
+  assert.fail(`${selector}[${index}] never showed moving video`);
+}
+
+test('a coach and two members see each other through the SFU; a leaver disappears within 2 s', { timeout: 180_000 }, async () => {
+  const coach = await joinAs('coach', 'Coach Sam');
+  const ana = await joinAs('member', 'Ana');
+  const ben = await joinAs('member', 'Ben');
+
+  // Each member's coach video really plays: it has a size and frames keep arriving, with audio.
+  for (const member of [ana, ben]) {
+    await waitForMovingVideo(member, '[data-testid="coach-video"]');
+    const probe = await probeVideo(member.getByTestId('coach-video'), 1000);
+    assert.ok(probe.width > 0 && probe.height > 0, 'coach video has a size');
+    assert.ok(probe.framesInWindow >= 5, `coach video keeps moving (${probe.framesInWindow} frames in 1 s)`);
+    assert.equal(probe.audioTracks, 1, 'the coach is heard too');
+    await member.getByTestId('self-video').waitFor();
+  }
+
+  // The coach sees two member tiles, each with moving video.
+  const memberTiles = coach.locator('[data-testid="participant-tile"][data-role="member"]');
+  await assert.doesNotReject(async () => {
+    for (let i = 0; i < 50 && (await memberTiles.count()) !== 2; i++) await coach.waitForTimeout(100);
+  });
+  assert.equal(await memberTiles.count(), 2);
+  for (let i = 0; i < 2; i++) await waitForMovingVideo(coach, '[data-testid="participant-tile"][data-role="member"] video', i);
+  const ids = await memberTiles.evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-participant-id')));
+  assert.equal(new Set(ids).size, 2, 'two distinct members');
+
+  // Ben leaves: gone from the coach's view within 2 s.
+  const benId = await ben.evaluate('document.querySelector("fit-class-room").room.state.self.id');
+  const t0 = Date.now();
+  await ben.getByTestId('leave-button').click();
+  await coach.locator(`[data-testid="participant-tile"][data-participant-id="${benId}"]`).waitFor({ state: 'detached', timeout: 2000 });
+  const goneAfterMs = Date.now() - t0;
+  assert.ok(goneAfterMs < 2000, `leaver gone after ${goneAfterMs} ms`);
+  assert.equal(await memberTiles.count(), 1);
+  await ben.getByTestId('join-button').waitFor();
+  assert.equal(await ben.getByTestId('connection-state').textContent(), 'disconnected');
+});
