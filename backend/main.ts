@@ -11,7 +11,7 @@ import { LiveClasses } from './signaling/live-classes.js';
 import { attachSignaling } from './signaling/server.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
-import { createRepositories } from './store/repositories.js';
+import { createRepositories, type Repositories } from './store/repositories.js';
 import { DEMO_CLASS_ID, seedDemo } from './store/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +21,7 @@ export interface RunningServer {
   port: number;
   config: Config;
   logger: Logger;
+  repos: Repositories;
   workerPids(): number[];
   stop(): Promise<void>;
 }
@@ -81,6 +82,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     port,
     config,
     logger,
+    repos,
     workerPids: () => pool.pids(),
     stop: () =>
       (stopping ??= (async () => {

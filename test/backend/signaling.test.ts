@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Socket } from 'socket.io-client';
+import { signJoinToken } from '../../backend/auth/join-token.js';
+import type { RunningServer } from '../../backend/main.js';
+import { DEMO_CLASS_ID, DEMO_CLUB_ID } from '../../backend/store/seed.js';
+import { requestSchemas } from '../../protocol/signaling.js';
+import { startBackend } from '../support/backend.js';
+import { connect, connected, devToken, nextEvent, refused, request } from '../support/socket-client.js';
+
+/* Real backend, real Socket.IO, real mediasoup worker: the protocol's edge under good and bad input. */
+
+let server: RunningServer;
+let secret: string;
+const sockets: Socket[] = [];
+const open = (auth: unknown, headers?: Record<string, string>) => {
+  const s = connect(server, auth, headers);
+  sockets.push(s);
+  return s;
+};
+
+before(async () => {
+  server = await startBackend();
+  secret = (await server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
+});
+
+after(async () => {
+  for (const s of sockets) s.disconnect();
+  await server.stop();
+});
+
+const token = (over: Partial<{ class: string; role: 'coach' | 'member'; name: string; sub: string }> = {}, ttl = 600) =>
+  signJoinToken({ club: DEMO_CLUB_ID, class: DEMO_CLASS_ID, role: 'member', name: 'Ana', sub: `user-${Math.random()}`, ...over }, secret, ttl);
+
+async function joined(over: Parameters<typeof token>[0] = {}, ttl?: number) {
+  const socket = open({ token: await token(over, ttl), classId: DEMO_CLASS_ID });
+  await connected(socket);
+  const caps = await request(socket, 'room:capabilities', {});
+  // The router's own capabilities are a valid client capability set (what a device would send).
+  const res = await request(socket, 'room:join', { rtpCapabilities: caps.data.routerRtpCapabilities });
+  assert.ok(res.data, JSON.stringify(res.error));
+  return { socket, join: res.data };
+}
+
+describe('handshake', () => {
+  test('no token, junk, wrong club secret, other class, expired: refused with a stable code', async () => {
+    assert.equal((await refused(open(undefined))).code, 'unauthorized');
+    assert.equal((await refused(open({ token: 'junk', classId: DEMO_CLASS_ID }))).code, 'token_invalid');
+    const alien = await signJoinToken({ club: DEMO_CLUB_ID, class: DEMO_CLASS_ID, role: 'coach', name: 'X', sub: 'x' }, 'not-the-club-secret', 600);
+    assert.equal((await refused(open({ token: alien, classId: DEMO_CLASS_ID }))).code, 'token_invalid');
+    assert.equal((await refused(open({ token: await token(), classId: 'demo-yoga' }))).code, 'class_mismatch');
+    assert.equal((await refused(open({ token: await token({ class: 'no-such-class' }), classId: 'no-such-class' }))).code, 'class_not_found');
+    assert.equal((await refused(open({ token: await token({}, -10), classId: DEMO_CLASS_ID }))).code, 'token_expired');
+  });
+
+  test('a page on a site the club has not allowed is refused', async () => {
+    const err = await refused(open({ token: await token(), classId: DEMO_CLASS_ID }, { origin: 'https://evil.example' }));
+    assert.equal(err.code, 'origin_not_allowed');
+    await server.repos.clubs.upsert({ id: DEMO_CLUB_ID, name: 'Northside Fitness', joinSecret: secret, allowedOrigins: [] });
+  });
+});
+
+describe('messages', () => {
+  test('every request kind answers junk with bad_request and the server goes on', async () => {
+    const socket = open({ token: await token(), classId: DEMO_CLASS_ID });
+    await connected(socket);
+    for (const name of Object.keys(requestSchemas)) {
+      for (const junk of [42, 'x', [1, 2], { unexpected: true, transportId: { $gt: '' } }]) {
+        const res = await request(socket, name, junk);
+        assert.equal(res.error?.code, 'bad_request', `${name} with ${JSON.stringify(junk)}: ${JSON.stringify(res)}`);
+        assert.match(res.error!.message, new RegExp(name));
+      }
+    }
+    assert.equal((await request(socket, 'room:hack', {})).error?.code, 'bad_request');
+    socket.emit('room:join', { rtpCapabilities: {} }); // no ack: dropped, no crash
+    assert.equal((await request(socket, 'transport:create', { direction: 'send' })).error?.code, 'not_joined');
+    assert.equal((await request(socket, 'room:join', { rtpCapabilities: { codecs: 'nope' } })).error?.code, 'bad_request');
+    assert.equal((await request(socket, 'transport:connect', { transportId: 'nope', dtlsParameters: {} })).error?.code, 'not_joined');
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    assert.equal(health.status, 'ok');
+  });
+
+  test('joined: media requests on unknown ids or with bad parameters fail cleanly', async () => {
+    const { socket } = await joined();
+    assert.equal((await request(socket, 'room:join', { rtpCapabilities: {} })).error?.code, 'already_joined');
+    const send = await request(socket, 'transport:create', { direction: 'send' });
+    assert.ok(send.data.id && send.data.iceCandidates.length > 0);
+    assert.equal(send.data.iceCandidates[0].address, '127.0.0.1', 'announced address');
+    assert.equal((await request(socket, 'transport:connect', { transportId: 'nope', dtlsParameters: {} })).error?.code, 'not_found');
+    assert.equal((await request(socket, 'transport:connect', { transportId: send.data.id, dtlsParameters: { fingerprints: 'x' } })).error?.code, 'media_error');
+    const produce = await request(socket, 'media:produce', { transportId: send.data.id, kind: 'video', rtpParameters: { codecs: [] }, source: 'camera' });
+    assert.equal(produce.error?.code, 'media_error');
+    const wrongKind = await request(socket, 'media:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: {}, source: 'camera' });
+    assert.equal(wrongKind.error?.code, 'bad_request');
+    assert.equal((await request(socket, 'media:consume', { producerId: 'nope' })).error?.code, 'not_found');
+    assert.equal((await request(socket, 'consumer:resume', { consumerId: 'nope' })).error?.code, 'not_found');
+  });
+
+  test('an oversized message drops only that connection', async () => {
+    const socket = open({ token: await token(), classId: DEMO_CLASS_ID });
+    await connected(socket);
+    const gone = nextEvent(socket, 'disconnect');
+    socket.emit('room:join', { rtpCapabilities: { blob: 'x'.repeat(200_000) } }, () => undefined);
+    await gone;
+    const other = open({ token: await token(), classId: DEMO_CLASS_ID });
+    await connected(other);
+  });
+});
+
+describe('class membership', () => {
+  test('join and leave reach the others; roles come from the token; attendance is recorded', async () => {
+    const coach = await joined({ role: 'coach', name: 'Coach Sam', sub: 'coach-sam' });
+    assert.equal(coach.join.self.role, 'coach');
+    const seen = nextEvent(coach.socket, 'participant:joined');
+    const ana = await joined({ role: 'member', name: 'Ana', sub: 'ana' });
+    assert.deepEqual(await seen, ana.join.self);
+    assert.ok(ana.join.participants.some((p: { id: string; role: string }) => p.id === coach.join.self.id && p.role === 'coach'));
+    const left = nextEvent(coach.socket, 'participant:left');
+    assert.deepEqual(await request(ana.socket, 'room:leave', {}), { data: {} });
+    assert.deepEqual(await left, { participantId: ana.join.self.id });
+    const visits = await server.repos.attendance.listForClass(DEMO_CLASS_ID);
+    const anaVisit = visits.find((v) => v.identity === 'ana');
+    assert.ok(anaVisit && anaVisit.left_at, 'Ana’s visit is closed');
+    assert.equal(visits.find((v) => v.identity === 'coach-sam')?.left_at, null, 'the coach is still there');
+  });
+
+  test('the same person joining from a second tab replaces the first (no duplicate tile)', async () => {
+    const coach = await joined({ role: 'coach', name: 'Coach Sam', sub: 'coach-2' });
+    const first = await joined({ sub: 'ben', name: 'Ben' });
+    const closed = nextEvent(first.socket, 'room:closed');
+    const second = await joined({ sub: 'ben', name: 'Ben' });
+    assert.deepEqual(await closed, { reason: 'replaced' });
+    assert.equal(second.join.self.id, first.join.self.id, 'same participant id for the same person');
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await request(coach.socket, 'room:capabilities', {});
+    assert.ok(again.data);
+  });
+
+  test('a token that expires mid-class ends the session', async () => {
+    const { socket } = await joined({ sub: 'short' }, 2);
+    assert.deepEqual(await nextEvent(socket, 'room:closed', 5000), { reason: 'removed' });
+  });
+});
+
+describe('REST', () => {
+  test('dev token endpoint validates input; unknown API paths are JSON 404s', async () => {
+    const bad = await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin' }) });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.code, 'bad_request');
+    const missing = await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ classId: 'nope', role: 'member', name: 'A' }) });
+    assert.equal((await missing.json()).error.code, 'class_not_found');
+    const nope = await fetch(`${server.url}/api/nope`);
+    assert.equal(nope.status, 404);
+    assert.equal((await nope.json()).error.code, 'not_found');
+    assert.ok(await devToken(server, { role: 'member', name: 'Ana' }));
+  });
+});
+
+test('without FITLIVE_DEV there is no dev token endpoint', async () => {
+  const prod = await startBackend({ FITLIVE_DEV: '0', SEED_DEMO: '1' });
+  try {
+    const res = await fetch(`${prod.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ classId: DEMO_CLASS_ID, role: 'coach', name: 'X' }) });
+    assert.equal(res.status, 404);
+  } finally {
+    await prod.stop();
+  }
+});
