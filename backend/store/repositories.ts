@@ -28,6 +28,9 @@ export function clubRepository(db: Q) {
       const r = rows[0];
       return r && { id: r.id, name: r.name, joinSecret: r.join_secret, allowedOrigins: r.allowed_origins };
     },
+    async setAllowedOrigins(id: string, origins: string[]): Promise<void> {
+      await db.query('UPDATE clubs SET allowed_origins = $2 WHERE id = $1', [id, origins]);
+    },
     async upsert(club: Club): Promise<void> {
       await db.query(
         `INSERT INTO clubs (id, name, join_secret, allowed_origins) VALUES ($1, $2, $3, $4)
