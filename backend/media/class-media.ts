@@ -115,7 +115,14 @@ export class PeerMedia {
       if (c.producerId === producer.id) throw new AppError(ErrorCode.BadRequest, 'Already consuming that track');
     }
     const consumer = await media('consume', () =>
-      transport.consume({ producerId: producer.id, rtpCapabilities: this.rtpCapabilities, paused: true }),
+      transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: this.rtpCapabilities,
+        paused: true,
+        // Start video on the middle layer: a smaller keyframe comes sooner, and a publisher under
+        // CPU or bandwidth pressure drops its top layer first, which must not stall a new viewer.
+        ...(producer.kind === 'video' ? { preferredLayers: { spatialLayer: 1, temporalLayer: 2 } } : {}),
+      }),
     );
     this.assertOpen(() => consumer.close());
     this.consumers.set(consumer.id, consumer);

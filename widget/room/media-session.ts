@@ -19,6 +19,16 @@ export const CAMERA_SIMULCAST: msc.RtpEncodingParameters[] = [
   { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
 ];
 
+let warmDevice: Promise<Device> | undefined;
+
+/**
+ * Starts mediasoup-client's browser detection ahead of need: joining calls this before the
+ * socket connects, so the two overlap instead of adding up.
+ */
+export function prewarmDevice(): void {
+  warmDevice ??= Device.factory();
+}
+
 /** The mediasoup-client side of one seat: a send and a receive transport over one device. */
 export class MediaSession {
   private sendTransport: Transport | undefined;
@@ -32,7 +42,10 @@ export class MediaSession {
   ) {}
 
   static async create(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession> {
-    const device = await Device.factory();
+    // A device loads once: take the warm one, if any, and let the next join warm its own.
+    const pending = warmDevice ?? Device.factory();
+    warmDevice = undefined;
+    const device = await pending;
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
     return new MediaSession(device, signaling);
   }
@@ -84,19 +97,35 @@ export class MediaSession {
     this.producers.set(producer.id, producer);
   }
 
-  /** Receives one remote track; resolves once the server has resumed it. */
-  async receive(producerId: string): Promise<{ track: MediaStreamTrack; options: ConsumerOptions }> {
-    if (!this.recvTransport) throw new Error('prepare() first');
-    const options = await this.signaling.request('media:consume', { producerId });
-    const consumer = await this.recvTransport.consume({
-      id: options.consumerId,
-      producerId: options.producerId,
-      kind: options.kind,
-      rtpParameters: options.rtpParameters as never,
-    });
-    this.consumers.set(consumer.id, consumer);
-    await this.signaling.request('consumer:resume', { consumerId: consumer.id });
-    return { track: consumer.track, options };
+  /**
+   * Receives remote tracks; resolves once the server has resumed them. The server round trips
+   * run in parallel and the local consumers are created in the same tick, which mediasoup-client
+   * folds into one SDP renegotiation.
+   */
+  async receive(producerIds: string[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
+    const recv = this.recvTransport;
+    if (!recv) throw new Error('prepare() first');
+    const offers = await Promise.allSettled(producerIds.map((producerId) => this.signaling.request('media:consume', { producerId })));
+    const consumed = await Promise.allSettled(
+      offers.map((o) =>
+        o.status === 'rejected'
+          ? Promise.reject(o.reason)
+          : recv.consume({ id: o.value.consumerId, producerId: o.value.producerId, kind: o.value.kind, rtpParameters: o.value.rtpParameters as never }),
+      ),
+    );
+    return Promise.all(
+      consumed.map(async (c, i) => {
+        if (c.status === 'rejected') return c.reason instanceof Error ? c.reason : new Error(String(c.reason));
+        const consumer = c.value;
+        this.consumers.set(consumer.id, consumer);
+        try {
+          await this.signaling.request('consumer:resume', { consumerId: consumer.id });
+        } catch (err) {
+          return err as Error;
+        }
+        return { track: consumer.track, options: (offers[i] as PromiseFulfilledResult<ConsumerOptions>).value };
+      }),
+    );
   }
 
   closeConsumer(consumerId: string): MediaStreamTrack | undefined {

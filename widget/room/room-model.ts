@@ -4,7 +4,7 @@ import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/partici
 import type { JoinResult } from '../../protocol/signaling.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
-import { MediaSession } from './media-session.js';
+import { MediaSession, prewarmDevice } from './media-session.js';
 import { SignalingClient, type SignalingEvents, type SignalingStatus } from './signaling-client.js';
 
 export type RoomPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
@@ -39,12 +39,15 @@ export interface RoomOptions {
 export interface RoomDeps {
   connect(server: string, auth: { token: string; classId: string }, events: SignalingEvents): SignalingClient;
   createMedia(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession>;
+  /** Starts local, network-free media set-up early (optional). */
+  prewarm?(): void;
   getUserMedia: GetUserMedia | undefined;
 }
 
 export const browserDeps = (): RoomDeps => ({
   connect: (server, auth, events) => new SignalingClient(server, auth, events),
   createMedia: (signaling, caps) => MediaSession.create(signaling, caps),
+  prewarm: prewarmDevice,
   getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
     ? (c) => navigator.mediaDevices.getUserMedia(c)
     : undefined,
@@ -56,6 +59,9 @@ export type RoomEventMap = {
   left: CustomEvent<{ reason: string }>;
   error: CustomEvent<ErrorBody>;
 };
+
+/** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
+const mark = (name: string) => globalThis.performance?.mark?.(`fitlive:${name}`);
 
 /** Reads the role the token claims, only to size the camera before the server answers. */
 function roleHint(token: string): Role | undefined {
@@ -117,10 +123,13 @@ export class RoomModel extends EventTarget {
       this.fail(new FitError(ErrorCode.BadRequest, 'The element needs server, class-id and token attributes'));
       return;
     }
+    mark('join');
+    this.deps.prewarm?.();
     this.set({ phase: 'joining', connection: 'connecting', error: undefined, notice: undefined, participants: [] });
     // The camera opens while the socket connects: neither waits for the other.
     this.localMedia = openLocalMedia(this.deps.getUserMedia, cameraConstraints(roleHint(token))).then(
       (stream) => {
+        mark('local-media');
         this.set({ localStream: stream });
         return stream;
       },
@@ -148,11 +157,15 @@ export class RoomModel extends EventTarget {
     const gen = ++this.generation;
     this.resetMedia();
     try {
+      mark('request-capabilities');
       const { routerRtpCapabilities } = await signaling.request('room:capabilities', {});
+      mark('capabilities');
       const media = await this.deps.createMedia(signaling, routerRtpCapabilities);
+      mark('device-loaded');
       if (gen !== this.generation) return;
       this.media = media;
       const joined: JoinResult = await signaling.request('room:join', { rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown> });
+      mark('joined');
       if (gen !== this.generation) return;
       this.set({
         phase: 'joined',
@@ -162,12 +175,15 @@ export class RoomModel extends EventTarget {
       });
       this.emit('joined', { participantId: joined.self.id, role: joined.self.role });
       await media.prepare();
+      mark('transports');
+      if (gen !== this.generation) return;
+      // Receive first, then send: the coach's first frame should not queue behind our own
+      // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
+      await this.receive(joined.producers, gen);
       const local = await this.localMedia;
       if (gen !== this.generation) return;
-      await Promise.all([
-        ...joined.producers.map((p) => this.receive(p, gen)),
-        ...(local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')),
-      ]);
+      await Promise.all((local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
+      mark('published');
     } catch (err) {
       if (gen !== this.generation || this.s.phase === 'left' || this.s.phase === 'error') return;
       this.fail(err instanceof FitError ? err : new FitError(ErrorCode.MediaError, (err as Error).message));
@@ -184,7 +200,7 @@ export class RoomModel extends EventTarget {
       this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
     });
     signaling.onNotification('producer:added', (p) => {
-      if (this.s.phase === 'joined') void this.receive(p, this.generation);
+      if (this.s.phase === 'joined') void this.receive([p], this.generation);
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
     signaling.onNotification('room:closed', ({ reason }) => {
@@ -200,21 +216,25 @@ export class RoomModel extends EventTarget {
     });
   }
 
-  private async receive(p: ProducerInfo, gen: number): Promise<void> {
+  private async receive(producers: ProducerInfo[], gen: number): Promise<void> {
     const media = this.media;
-    if (!media) return;
-    try {
-      const { track, options } = await media.receive(p.producerId);
-      if (gen !== this.generation) return;
-      this.received.set(options.consumerId, { participantId: p.participantId, track });
-      this.updateParticipant(p.participantId, (r) => {
-        r.stream.addTrack(track);
-        return { ...r, hasVideo: r.hasVideo || track.kind === 'video', hasAudio: r.hasAudio || track.kind === 'audio' };
+    if (!media || producers.length === 0) return;
+    const results = await media.receive(producers.map((p) => p.producerId));
+    if (gen !== this.generation) return;
+    results.forEach((r, i) => {
+      const owner = producers[i]!.participantId;
+      if (r instanceof Error) {
+        // One track failing (e.g. its owner just left) must not end the class for this member.
+        if ((r as FitError).code !== ErrorCode.NotFound) console.warn('[fitlive] could not receive a track', r);
+        return;
+      }
+      mark(`received-${r.track.kind}`);
+      this.received.set(r.options.consumerId, { participantId: owner, track: r.track });
+      this.updateParticipant(owner, (p) => {
+        p.stream.addTrack(r.track);
+        return { ...p, hasVideo: p.hasVideo || r.track.kind === 'video', hasAudio: p.hasAudio || r.track.kind === 'audio' };
       });
-    } catch (err) {
-      // One track failing (e.g. its owner just left) must not end the class for this member.
-      if ((err as FitError).code !== ErrorCode.NotFound) console.warn('[fitlive] could not receive a track', err);
-    }
+    });
   }
 
   private dropConsumer(consumerId: string): void {
