@@ -6,6 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { ClassMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { LiveClasses } from './signaling/live-classes.js';
 import { attachSignaling } from './signaling/server.js';
@@ -47,6 +48,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
   });
   const liveClasses = new LiveClasses(pool, config.rtc, logger);
+  const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
 
   const app = createHttpApp({
     repos,
@@ -57,6 +59,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
+    rtpCapabilities,
   });
   const server = http.createServer(app);
   const io = new SocketServer(server, {

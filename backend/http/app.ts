@@ -20,6 +20,8 @@ export interface HttpDeps {
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
   health: () => Record<string, unknown>;
+  /** Every class router's RTP capabilities (public, the same for all classes). */
+  rtpCapabilities: unknown;
 }
 
 const devTokenSchema = z.object({
@@ -62,6 +64,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '16kb' }));
+
+  // Public and identical for every class: club sites fetch it cross-origin while the socket connects.
+  api.get('/rtp-capabilities', (_req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json({ routerRtpCapabilities: deps.rtpCapabilities });
+  });
 
   api.get('/classes/:id', async (req, res) => {
     const record = await deps.repos.classes.get(req.params.id!);

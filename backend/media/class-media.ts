@@ -179,6 +179,17 @@ export class ClassMedia {
     private readonly settings: TransportSettings,
   ) {}
 
+  /**
+   * The RTP capabilities every class router has (they follow from MEDIA_CODECS alone), so a
+   * browser can load its device while its socket is still connecting.
+   */
+  static async routerCapabilities(pool: WorkerPool): Promise<ms.RtpCapabilities> {
+    const router = await pool.createRouter(MEDIA_CODECS);
+    const caps = router.rtpCapabilities;
+    router.close();
+    return caps;
+  }
+
   static async create(pool: WorkerPool, settings: TransportSettings): Promise<ClassMedia> {
     return new ClassMedia(await pool.createRouter(MEDIA_CODECS), settings);
   }

@@ -143,6 +143,17 @@ describe('class membership', () => {
 });
 
 describe('REST', () => {
+  test('router capabilities are public, cross-origin, and the same every class router has', async () => {
+    const res = await fetch(`${server.url}/api/rtp-capabilities`);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const { routerRtpCapabilities } = await res.json();
+    const socket = open({ token: await token(), classId: DEMO_CLASS_ID });
+    await connected(socket);
+    const viaSocket = await request(socket, 'room:capabilities', {});
+    assert.deepEqual(routerRtpCapabilities, viaSocket.data.routerRtpCapabilities);
+    assert.ok(routerRtpCapabilities.codecs.some((c: { mimeType: string }) => c.mimeType === 'video/VP8'));
+  });
+
   test('dev token endpoint validates input; unknown API paths are JSON 404s', async () => {
     const bad = await fetch(`${server.url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin' }) });
     assert.equal(bad.status, 400);

@@ -39,6 +39,8 @@ export interface RoomOptions {
 export interface RoomDeps {
   connect(server: string, auth: { token: string; classId: string }, events: SignalingEvents): SignalingClient;
   createMedia(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession>;
+  /** The server's router capabilities over HTTP (undefined when that fails). */
+  fetchCapabilities(server: string): Promise<unknown>;
   /** Starts local, network-free media set-up early (optional). */
   prewarm?(): void;
   getUserMedia: GetUserMedia | undefined;
@@ -47,6 +49,11 @@ export interface RoomDeps {
 export const browserDeps = (): RoomDeps => ({
   connect: (server, auth, events) => new SignalingClient(server, auth, events),
   createMedia: (signaling, caps) => MediaSession.create(signaling, caps),
+  fetchCapabilities: (server) =>
+    fetch(new URL('/api/rtp-capabilities', server), { credentials: 'omit' })
+      .then((r) => (r.ok ? r.json() : undefined))
+      .then((body: { routerRtpCapabilities?: unknown } | undefined) => body?.routerRtpCapabilities)
+      .catch(() => undefined),
   prewarm: prewarmDevice,
   getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
     ? (c) => navigator.mediaDevices.getUserMedia(c)
@@ -95,6 +102,7 @@ export class RoomModel extends EventTarget {
   /** consumerId → participant and track, to take the track off their stream when it ends. */
   private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack }>();
   private generation = 0;
+  private preloadedMedia: Promise<MediaSession | undefined> | undefined;
 
   constructor(
     readonly options: RoomOptions,
@@ -141,12 +149,15 @@ export class RoomModel extends EventTarget {
     );
     this.signaling = this.deps.connect(server, { token, classId }, {
       status: (connection) => {
+        mark(connection);
         if (this.s.phase === 'joining' || this.s.phase === 'joined') this.set({ connection });
       },
       failed: (err) => this.fail(err),
       reconnected: () => void this.enter(),
     });
     this.listen(this.signaling);
+    // The device loads from capabilities fetched over HTTP while the socket still connects.
+    this.preloadedMedia = this.deps.fetchCapabilities(server).then((caps) => (mark('capabilities'), caps && this.signaling ? this.deps.createMedia(this.signaling, caps) : undefined)).catch(() => undefined);
     await this.enter();
   }
 
@@ -157,10 +168,10 @@ export class RoomModel extends EventTarget {
     const gen = ++this.generation;
     this.resetMedia();
     try {
-      mark('request-capabilities');
-      const { routerRtpCapabilities } = await signaling.request('room:capabilities', {});
-      mark('capabilities');
-      const media = await this.deps.createMedia(signaling, routerRtpCapabilities);
+      // First join: the device preloaded over HTTP; after a reconnect (or if that failed), ask.
+      const preloaded = await this.preloadedMedia;
+      this.preloadedMedia = undefined;
+      const media = preloaded ?? (await this.deps.createMedia(signaling, (await signaling.request('room:capabilities', {})).routerRtpCapabilities));
       mark('device-loaded');
       if (gen !== this.generation) return;
       this.media = media;
