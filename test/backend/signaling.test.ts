@@ -167,6 +167,24 @@ describe('REST', () => {
   });
 });
 
+test('joins are rate-limited per address', async () => {
+  const limited = await startBackend({ JOIN_RATE_PER_MINUTE: '3' });
+  try {
+    const key = (await limited.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
+    const t = await signJoinToken({ club: DEMO_CLUB_ID, class: DEMO_CLASS_ID, role: 'member', name: 'A', sub: 'a' }, key, 600);
+    const made: Socket[] = [];
+    for (let i = 0; i < 3; i++) {
+      made.push(connect(limited, { token: t, classId: DEMO_CLASS_ID }));
+      await connected(made[i]!);
+      made[i]!.disconnect();
+    }
+    const fourth = connect(limited, { token: t, classId: DEMO_CLASS_ID });
+    assert.equal((await refused(fourth)).code, 'rate_limited');
+  } finally {
+    await limited.stop();
+  }
+});
+
 test('without FITLIVE_DEV there is no dev token endpoint', async () => {
   const prod = await startBackend({ FITLIVE_DEV: '0', SEED_DEMO: '1' });
   try {

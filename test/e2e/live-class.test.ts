@@ -66,7 +66,11 @@ test('a coach and two members see each other through the SFU; a leaver disappear
     for (let i = 0; i < 50 && (await memberTiles.count()) !== 2; i++) await coach.waitForTimeout(100);
   });
   assert.equal(await memberTiles.count(), 2);
-  for (let i = 0; i < 2; i++) await waitForMovingVideo(coach, '[data-testid="participant-tile"][data-role="member"] video', i);
+  for (let i = 0; i < 2; i++) {
+    await waitForMovingVideo(coach, '[data-testid="participant-tile"][data-role="member"] video', i);
+    const tile = await probeVideo(coach.locator('[data-testid="participant-tile"][data-role="member"] video').nth(i), 300);
+    assert.equal(tile.audioTracks, 1, 'the coach hears each member');
+  }
   const ids = await memberTiles.evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-participant-id')));
   assert.equal(new Set(ids).size, 2, 'two distinct members');
 
