@@ -12,8 +12,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError(ErrorCode.NotFound, `${what} not found`, 404);
-
 /** The body sent to a client for any thrown value; internals never leak. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) return { code: err.code, message: err.message };

@@ -6,8 +6,7 @@ import type { JoinIdentity } from '../auth/join-token.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PeerMedia } from '../media/class-media.js';
-import type { Repositories } from '../store/repositories.js';
-import type { ClassRecord } from '../store/repositories.js';
+import type { ClassRecord, Repositories } from '../store/repositories.js';
 import type { LiveClass, LiveClasses, Seat } from './live-classes.js';
 
 export interface SignalingDeps {

@@ -1,5 +1,4 @@
-import type { ClassSession } from '../classes/class-session.js';
-import { ClassSession as Session } from '../classes/class-session.js';
+import { ClassSession } from '../classes/class-session.js';
 import type { Logger } from '../logger.js';
 import { ClassMedia, type TransportSettings } from '../media/class-media.js';
 import type { WorkerPool } from '../media/worker-pool.js';
@@ -58,7 +57,7 @@ export class LiveClasses {
 
   private async create(record: ClassRecord): Promise<LiveClass> {
     const media = await ClassMedia.create(this.pool, this.transport);
-    const live: LiveClass = { record, session: new Session(record.id, record.title), media, seats: new Map(), channel: `class:${record.id}` };
+    const live: LiveClass = { record, session: new ClassSession(record.id, record.title), media, seats: new Map(), channel: `class:${record.id}` };
     this.live.set(record.id, live);
     // The router closes by itself when its worker dies: every seat must renegotiate elsewhere.
     media.router.observer.once('close', () => {

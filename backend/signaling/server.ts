@@ -1,4 +1,4 @@
-import type { Server, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../protocol/errors.js';
 import { handshakeAuthSchema, requestSchemas, type RequestName } from '../../protocol/signaling.js';
@@ -104,4 +104,3 @@ async function dispatch(conn: Connection, name: RequestName, payload: unknown, a
   }
 }
 
-export type { Socket };

@@ -55,19 +55,12 @@ export function classRepository(db: Q) {
       const { rows } = await db.query('SELECT * FROM classes WHERE id = $1', [id]);
       return rows[0] && map(rows[0]);
     },
-    async listByClub(clubId: string): Promise<ClassRecord[]> {
-      const { rows } = await db.query('SELECT * FROM classes WHERE club_id = $1 ORDER BY starts_at NULLS LAST, id', [clubId]);
-      return rows.map(map);
-    },
     async upsert(c: Omit<ClassRecord, 'status'>): Promise<void> {
       await db.query(
         `INSERT INTO classes (id, club_id, title, coach_name, starts_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, coach_name = EXCLUDED.coach_name, starts_at = EXCLUDED.starts_at`,
         [c.id, c.clubId, c.title, c.coachName, c.startsAt],
       );
-    },
-    async setStatus(id: string, status: ClassRecord['status']): Promise<void> {
-      await db.query('UPDATE classes SET status = $2 WHERE id = $1', [id, status]);
     },
   };
 }
