@@ -32,7 +32,19 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   const logger = opts.logger ?? createLogger(config.logLevel);
   if (config.dev) logger.warn('FITLIVE_DEV=1: the dev token endpoint is on; anyone can join the demo club. Never use this in production.');
 
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The database and the mediasoup workers start in parallel: neither needs the other.
+  const poolReady = WorkerPool.create({
+    size: config.rtc.workers,
+    workerBin: config.rtc.workerBin,
+    rtcMinPort: config.rtc.minPort,
+    rtcMaxPort: config.rtc.maxPort,
+    logger,
+  });
+  poolReady.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }).catch(async (err: unknown) => {
+    await (await poolReady.catch(() => undefined))?.close();
+    throw err;
+  });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const repos = createRepositories(db);
@@ -40,13 +52,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   if (stale) logger.info({ stale }, 'closed attendance left open by the previous run');
   if (config.seedDemo) await seedDemo(repos);
 
-  const pool = await WorkerPool.create({
-    size: config.rtc.workers,
-    workerBin: config.rtc.workerBin,
-    rtcMinPort: config.rtc.minPort,
-    rtcMaxPort: config.rtc.maxPort,
-    logger,
-  });
+  const pool = await poolReady;
   const liveClasses = new LiveClasses(pool, config.rtc, logger);
   const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
 
