@@ -139,7 +139,7 @@ export const styles = css`
   }
   .grid {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(var(--fit-tile-min-width, 160px), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(var(--fit-tile-min-width, 200px), 1fr));
     gap: 8px;
   }
   .stage .grid {
