@@ -17,6 +17,9 @@ export const ErrorCode = {
   AlreadyJoined: 'already_joined',
   RateLimited: 'rate_limited',
   MediaError: 'media_error',
+  ClassEnded: 'class_ended',
+  Removed: 'removed',
+  MicLocked: 'mic_locked',
   Internal: 'internal_error',
   // Client-side only: raised by the widget, never sent by the server.
   ServerUnreachable: 'server_unreachable',

@@ -1,0 +1,232 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { FREESTYLE, LEVELS, type ClassStateView, type Level, type Mode, type ParticipantClassState, type Plan, type TimerSpec, type TimerState } from '../../protocol/class-state.js';
+import { AppError } from '../errors.js';
+import type { ClassSession } from './class-session.js';
+import { pauseTimer, resumeTimer, skipPhase, startTimer } from './timer.js';
+
+export interface RepResult {
+  participantId: string;
+  exerciseId: string;
+  /** This participant's acknowledged reps for the exercise. */
+  count: number;
+  /** The operation id was seen before: nothing was added. */
+  duplicate: boolean;
+}
+
+const forbidden = (what: string) => new AppError(ErrorCode.Forbidden, `Only the coach can ${what}`, 403);
+
+/**
+ * The fitness rules of one live class: mode, levels, the plan and which card each level sees,
+ * reps, the interval timer, and the coach's controls. Pure: every decision about who may do
+ * what is made here, from the roles in the ClassSession, never from what a client claims.
+ */
+export class ClassRules {
+  private mode: Mode = 'teach';
+  private plan: Plan = [];
+  private cards: Record<Level, number | null> = { beginner: null, intermediate: null, advanced: null };
+  private spotlightId: string | null = null;
+  private timer: TimerState | null = null;
+  private ended = false;
+  /** Per participant id (stable per person), kept across a reconnect. */
+  private readonly members = new Map<string, ParticipantClassState>();
+  /** Operation ids already counted, per participant: a retried tap never counts twice. */
+  private readonly seenOps = new Map<string, Set<string>>();
+  private readonly removedIdentities = new Set<string>();
+
+  constructor(
+    private readonly session: ClassSession,
+    plan: Plan = [],
+  ) {
+    this.plan = plan;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Checked before a person takes a seat. */
+  admit(identity: string): void {
+    if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+    if (this.removedIdentities.has(identity)) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
+  }
+
+  /** A participant took a seat; a returning one keeps their level and reps. */
+  seated(participantId: string, level: Level): ParticipantClassState {
+    let state = this.members.get(participantId);
+    if (!state) {
+      state = { level, reps: {}, mutedByCoach: false, micLocked: false };
+      this.members.set(participantId, state);
+    }
+    return state;
+  }
+
+  stateOf(participantId: string): ParticipantClassState | undefined {
+    return this.members.get(participantId);
+  }
+
+  private assertCoach(actorId: string, what: string): void {
+    if (this.session.get(actorId)?.role !== 'coach') throw forbidden(what);
+    if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+  }
+
+  private assertPresent(participantId: string): ParticipantClassState {
+    const state = this.members.get(participantId);
+    if (!state || !this.session.get(participantId)) throw new AppError(ErrorCode.NotFound, 'No such participant in the class', 404);
+    return state;
+  }
+
+  setMode(actorId: string, mode: Mode): void {
+    this.assertCoach(actorId, 'switch modes');
+    this.mode = mode;
+  }
+
+  setLevel(actorId: string, targetId: string, level: Level): void {
+    this.assertCoach(actorId, 'change levels');
+    this.assertPresent(targetId).level = level;
+  }
+
+  setPlan(actorId: string, plan: Plan): void {
+    this.assertCoach(actorId, 'edit the plan');
+    this.plan = plan;
+    for (const level of LEVELS) {
+      const i = this.cards[level];
+      if (i !== null && i >= plan.length) this.cards[level] = null;
+    }
+  }
+
+  /**
+   * Shows exercise `index` to one level, or to every level. A level that is not targeted keeps
+   * its current card.
+   */
+  showExercise(actorId: string, index: number, level: Level | null): void {
+    this.assertCoach(actorId, 'choose exercises');
+    if (!Number.isInteger(index) || index < 0 || index >= this.plan.length) {
+      throw new AppError(ErrorCode.BadRequest, `The plan has no exercise ${index + 1}`);
+    }
+    for (const l of level ? [level] : LEVELS) this.cards[l] = index;
+  }
+
+  /** Moves every level to the exercise after the furthest one shown. */
+  advance(actorId: string): number {
+    this.assertCoach(actorId, 'advance the plan');
+    const furthest = Math.max(-1, ...LEVELS.map((l) => this.cards[l] ?? -1));
+    const next = furthest + 1;
+    if (next >= this.plan.length) throw new AppError(ErrorCode.BadRequest, 'That was the last exercise of the plan');
+    for (const l of LEVELS) this.cards[l] = next;
+    return next;
+  }
+
+  /** The exercise id a participant's reps count toward right now. */
+  currentExerciseId(participantId: string): string {
+    const state = this.members.get(participantId);
+    const index = state ? this.cards[state.level] : null;
+    return index === null ? FREESTYLE : (this.plan[index]?.id ?? FREESTYLE);
+  }
+
+  /** Checks a tap before it is stored; returns the exercise it counts toward. */
+  checkRep(actorId: string, opId: string): { exerciseId: string; duplicate: boolean } {
+    if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+    const p = this.session.get(actorId);
+    if (!p || p.role !== 'member') throw new AppError(ErrorCode.Forbidden, 'Only members count reps', 403);
+    return { exerciseId: this.currentExerciseId(actorId), duplicate: this.seenOps.get(actorId)?.has(opId) ?? false };
+  }
+
+  /** Counts a tap the store has acknowledged (idempotent on `opId`). */
+  recordRep(actorId: string, opId: string, exerciseId: string): RepResult {
+    const state = this.assertPresent(actorId);
+    let seen = this.seenOps.get(actorId);
+    if (!seen) this.seenOps.set(actorId, (seen = new Set()));
+    const duplicate = seen.has(opId);
+    if (!duplicate) {
+      seen.add(opId);
+      state.reps[exerciseId] = (state.reps[exerciseId] ?? 0) + 1;
+    }
+    return { participantId: actorId, exerciseId, count: state.reps[exerciseId] ?? 0, duplicate };
+  }
+
+  /** Loads counts kept in the store (a class re-opened after a restart). */
+  restoreReps(participantId: string, counts: Record<string, number>, opIds: Iterable<string>): void {
+    const state = this.members.get(participantId);
+    if (!state) return;
+    state.reps = { ...counts };
+    this.seenOps.set(participantId, new Set(opIds));
+  }
+
+  startTimer(actorId: string, spec: TimerSpec, now: number): void {
+    this.assertCoach(actorId, 'run the timer');
+    this.timer = startTimer(spec, now);
+  }
+
+  controlTimer(actorId: string, action: 'pause' | 'resume' | 'skip' | 'stop', now: number): void {
+    this.assertCoach(actorId, 'run the timer');
+    if (!this.timer) throw new AppError(ErrorCode.BadRequest, 'No timer is running');
+    if (action === 'stop') this.timer = null;
+    else this.timer = action === 'pause' ? pauseTimer(this.timer, now) : action === 'resume' ? resumeTimer(this.timer, now) : skipPhase(this.timer, now);
+  }
+
+  /**
+   * Mutes or unmutes a microphone. The coach may do either to anyone and lock it; a member may
+   * mute themselves, and unmute themselves unless the coach locked it.
+   */
+  setMuted(actorId: string, targetId: string, muted: boolean, lock = false): ParticipantClassState {
+    const actor = this.session.get(actorId);
+    const target = this.assertPresent(targetId);
+    if (actor?.role === 'coach') {
+      if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+      target.mutedByCoach = muted;
+      target.micLocked = muted && lock;
+      return target;
+    }
+    if (actorId !== targetId) throw forbidden('mute other people');
+    if (!muted && target.micLocked) throw new AppError(ErrorCode.MicLocked, 'The coach has locked your microphone', 403);
+    target.mutedByCoach = false;
+    return target;
+  }
+
+  /** Mutes every member; returns their ids. */
+  muteAll(actorId: string, lock: boolean): string[] {
+    this.assertCoach(actorId, 'mute everyone');
+    const ids: string[] = [];
+    for (const [id, state] of this.members) {
+      if (this.session.get(id)?.role !== 'member') continue;
+      state.mutedByCoach = true;
+      state.micLocked = lock;
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  spotlight(actorId: string, targetId: string | null): void {
+    this.assertCoach(actorId, 'spotlight someone');
+    if (targetId !== null) this.assertPresent(targetId);
+    this.spotlightId = targetId;
+  }
+
+  /** Removes a member for good: their identity cannot rejoin this class. */
+  remove(actorId: string, targetId: string): void {
+    this.assertCoach(actorId, 'remove people');
+    const target = this.session.get(targetId);
+    if (!target) throw new AppError(ErrorCode.NotFound, 'No such participant in the class', 404);
+    if (target.role === 'coach') throw new AppError(ErrorCode.Forbidden, 'A coach cannot be removed', 403);
+    this.removedIdentities.add(target.identity);
+    if (this.spotlightId === targetId) this.spotlightId = null;
+  }
+
+  /** A participant left: a spotlight on them goes out. */
+  left(participantId: string): void {
+    if (this.spotlightId === participantId) this.spotlightId = null;
+  }
+
+  end(actorId: string): void {
+    this.assertCoach(actorId, 'end the class');
+    this.ended = true;
+    this.timer = null;
+  }
+
+  /** The state every client renders, for the participants now in the class. */
+  view(): ClassStateView {
+    const participants: Record<string, ParticipantClassState> = {};
+    for (const [id, state] of this.members) if (this.session.get(id)) participants[id] = state;
+    return { mode: this.mode, plan: this.plan, cards: { ...this.cards }, spotlightId: this.spotlightId, timer: this.timer, ended: this.ended, participants };
+  }
+}

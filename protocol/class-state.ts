@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/*
+ * The fitness side of a live class: modes, levels, the plan and its exercise cards, reps, the
+ * interval timer and the coach's controls. Wire schemas here; the rules are in
+ * backend/classes/ (pure) and enforced by the server.
+ */
+
+export const levelSchema = z.enum(['beginner', 'intermediate', 'advanced']);
+export type Level = z.infer<typeof levelSchema>;
+export const LEVELS: readonly Level[] = ['beginner', 'intermediate', 'advanced'];
+
+export const modeSchema = z.enum(['teach', 'workout']);
+export type Mode = z.infer<typeof modeSchema>;
+
+/** What one level does for an exercise: a number of reps or a number of seconds. */
+export const targetSchema = z.union([
+  z.object({ reps: z.number().int().min(1).max(1000) }).strict(),
+  z.object({ seconds: z.number().int().min(1).max(3600) }).strict(),
+]);
+export type Target = z.infer<typeof targetSchema>;
+
+export const exerciseSchema = z
+  .object({
+    id: z.string().trim().min(1).max(64),
+    name: z.string().trim().min(1).max(80),
+    targets: z.object({ beginner: targetSchema, intermediate: targetSchema, advanced: targetSchema }).strict(),
+  })
+  .strict();
+export type Exercise = z.infer<typeof exerciseSchema>;
+
+export const planSchema = z
+  .array(exerciseSchema)
+  .max(100)
+  .refine((plan) => new Set(plan.map((e) => e.id)).size === plan.length, { message: 'exercise ids must be unique' });
+export type Plan = z.infer<typeof planSchema>;
+
+/** Work/rest intervals; a plain countdown is one round with no rest. */
+export const timerSpecSchema = z
+  .object({
+    workSeconds: z.number().int().min(1).max(3600),
+    restSeconds: z.number().int().min(0).max(3600),
+    rounds: z.number().int().min(1).max(100),
+  })
+  .strict();
+export type TimerSpec = z.infer<typeof timerSpecSchema>;
+
+/**
+ * A running timer as the server keeps it, in server-clock milliseconds. Every client derives the
+ * phase and seconds left from it and its estimate of the server clock, so all screens agree.
+ */
+export interface TimerState {
+  spec: TimerSpec;
+  startedAt: number;
+  /** Time spent paused so far (excluding a pause in progress). */
+  pausedMs: number;
+  /** Set while paused. */
+  pausedAt: number | null;
+  /** Time skipped forward by the coach. */
+  skippedMs: number;
+}
+
+export interface ParticipantClassState {
+  level: Level;
+  /** Acknowledged reps per exercise id. */
+  reps: Record<string, number>;
+  /** Muted by the coach (their microphone is paused on the server). */
+  mutedByCoach: boolean;
+  /** The coach locked the microphone: the member cannot unmute. */
+  micLocked: boolean;
+}
+
+/** The class state every client in the class receives (one object for all: nothing in it is private). */
+export interface ClassStateView {
+  mode: Mode;
+  plan: Plan;
+  /** Index into `plan` of the card each level shows, or null before the first one. */
+  cards: Record<Level, number | null>;
+  spotlightId: string | null;
+  timer: TimerState | null;
+  ended: boolean;
+  participants: Record<string, ParticipantClassState>;
+}
+
+/** Exercise id reps count toward when no card is showing (a free set). */
+export const FREESTYLE = 'freestyle';

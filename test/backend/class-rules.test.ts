@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import { ClassRules } from '../../backend/classes/class-rules.js';
+import { ClassSession } from '../../backend/classes/class-session.js';
+import { pauseTimer, readTimer, resumeTimer, skipPhase, startTimer } from '../../backend/classes/timer.js';
+import { AppError } from '../../backend/errors.js';
+import type { Plan } from '../../protocol/class-state.js';
+
+const plan: Plan = [
+  { id: 'squat', name: 'Squats', targets: { beginner: { reps: 10 }, intermediate: { reps: 15 }, advanced: { reps: 20 } } },
+  { id: 'plank', name: 'Plank', targets: { beginner: { seconds: 20 }, intermediate: { seconds: 40 }, advanced: { seconds: 60 } } },
+  { id: 'burpee', name: 'Burpees', targets: { beginner: { reps: 5 }, intermediate: { reps: 10 }, advanced: { reps: 15 } } },
+];
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
+  return 'ok';
+}
+
+let session: ClassSession;
+let rules: ClassRules;
+beforeEach(() => {
+  session = new ClassSession('k', 'HIIT');
+  rules = new ClassRules(session, plan);
+  for (const [id, identity, role, level] of [
+    ['c', 'sam', 'coach', 'advanced'],
+    ['b', 'bea', 'member', 'beginner'],
+    ['i', 'ian', 'member', 'intermediate'],
+    ['a', 'ada', 'member', 'advanced'],
+  ] as const) {
+    session.join({ id, identity, role, displayName: identity });
+    rules.seated(id, level);
+  }
+});
+
+describe('class rules', () => {
+  test('modes and levels: the coach decides, members cannot', () => {
+    assert.equal(rules.view().mode, 'teach');
+    assert.equal(code(() => rules.setMode('b', 'workout')), 'forbidden');
+    rules.setMode('c', 'workout');
+    assert.equal(rules.view().mode, 'workout');
+    assert.equal(code(() => rules.setLevel('i', 'i', 'advanced')), 'forbidden');
+    rules.setLevel('c', 'b', 'intermediate');
+    assert.equal(rules.view().participants.b!.level, 'intermediate');
+    assert.equal(code(() => rules.setLevel('c', 'ghost', 'advanced')), 'not_found');
+  });
+
+  test('an exercise pushed to one level changes only that level’s card', () => {
+    rules.advance('c');
+    assert.deepEqual(rules.view().cards, { beginner: 0, intermediate: 0, advanced: 0 });
+    rules.showExercise('c', 2, 'intermediate');
+    assert.deepEqual(rules.view().cards, { beginner: 0, intermediate: 2, advanced: 0 });
+    assert.equal(rules.currentExerciseId('i'), 'burpee');
+    assert.equal(rules.currentExerciseId('b'), 'squat');
+    assert.equal(code(() => rules.advance('c')), 'bad_request', 'the furthest card was the last exercise');
+  });
+
+  test('advance walks the plan and stops at its end; bad indexes are refused', () => {
+    assert.equal(rules.advance('c'), 0);
+    assert.equal(rules.advance('c'), 1);
+    assert.equal(rules.advance('c'), 2);
+    assert.equal(code(() => rules.advance('c')), 'bad_request');
+    assert.equal(code(() => rules.showExercise('c', 7, null)), 'bad_request');
+    assert.equal(code(() => rules.showExercise('c', -1, null)), 'bad_request');
+    assert.equal(code(() => rules.showExercise('a', 0, null)), 'forbidden');
+  });
+
+  test('a shorter plan drops cards that no longer exist', () => {
+    rules.showExercise('c', 2, null);
+    rules.setPlan('c', plan.slice(0, 1));
+    assert.deepEqual(rules.view().cards, { beginner: null, intermediate: null, advanced: null });
+    assert.equal(rules.currentExerciseId('b'), 'freestyle');
+  });
+
+  test('reps: members only, counted per exercise, a retried operation never twice', () => {
+    rules.advance('c');
+    assert.equal(code(() => rules.checkRep('c', 'op1')), 'forbidden');
+    const first = rules.checkRep('b', 'op1');
+    assert.deepEqual(first, { exerciseId: 'squat', duplicate: false });
+    assert.equal(rules.recordRep('b', 'op1', 'squat').count, 1);
+    assert.equal(rules.recordRep('b', 'op2', 'squat').count, 2);
+    assert.deepEqual(rules.checkRep('b', 'op1'), { exerciseId: 'squat', duplicate: true });
+    const again = rules.recordRep('b', 'op1', 'squat');
+    assert.equal(again.duplicate, true);
+    assert.equal(again.count, 2);
+    rules.advance('c');
+    assert.equal(rules.recordRep('b', 'op3', 'plank').count, 1);
+    assert.deepEqual(rules.view().participants.b!.reps, { squat: 2, plank: 1 });
+  });
+
+  test('mute: the coach mutes and locks; a member may mute self, unmute unless locked', () => {
+    assert.equal(code(() => rules.setMuted('b', 'i', true)), 'forbidden');
+    rules.setMuted('c', 'b', true, true);
+    assert.equal(code(() => rules.setMuted('b', 'b', false)), 'mic_locked');
+    rules.setMuted('c', 'i', true, false);
+    rules.setMuted('i', 'i', false);
+    assert.equal(rules.stateOf('i')!.mutedByCoach, false);
+    assert.deepEqual(rules.muteAll('c', false).sort(), ['a', 'b', 'i']);
+    assert.equal(code(() => rules.muteAll('a', false)), 'forbidden');
+  });
+
+  test('spotlight, remove and end', () => {
+    rules.spotlight('c', 'a');
+    assert.equal(rules.view().spotlightId, 'a');
+    assert.equal(code(() => rules.spotlight('b', 'b')), 'forbidden');
+    rules.remove('c', 'a');
+    assert.equal(rules.view().spotlightId, null);
+    assert.equal(code(() => rules.admit('ada')), 'removed');
+    rules.admit('bea');
+    assert.equal(code(() => rules.remove('c', 'c')), 'forbidden');
+    assert.equal(code(() => rules.end('i')), 'forbidden');
+    rules.end('c');
+    assert.equal(code(() => rules.admit('bea')), 'class_ended');
+    assert.equal(code(() => rules.checkRep('b', 'late')), 'class_ended');
+    assert.equal(code(() => rules.setMode('c', 'workout')), 'class_ended');
+  });
+
+  test('the timer is the coach’s', () => {
+    assert.equal(code(() => rules.startTimer('b', { workSeconds: 40, restSeconds: 20, rounds: 8 }, 0)), 'forbidden');
+    assert.equal(code(() => rules.controlTimer('c', 'pause', 0)), 'bad_request');
+    rules.startTimer('c', { workSeconds: 40, restSeconds: 20, rounds: 8 }, 1000);
+    rules.controlTimer('c', 'pause', 2000);
+    assert.equal(rules.view().timer!.pausedAt, 2000);
+    rules.controlTimer('c', 'stop', 3000);
+    assert.equal(rules.view().timer, null);
+  });
+});
+
+describe('interval timer arithmetic', () => {
+  const spec = { workSeconds: 40, restSeconds: 20, rounds: 3 };
+  test('work, rest, …, no rest after the last round, then done', () => {
+    const t = startTimer(spec, 10_000);
+    assert.deepEqual(readTimer(t, 10_000), { phase: 'work', round: 1, remainingMs: 40_000, paused: false });
+    assert.deepEqual(readTimer(t, 10_000 + 45_000), { phase: 'rest', round: 1, remainingMs: 15_000, paused: false });
+    assert.deepEqual(readTimer(t, 10_000 + 60_000), { phase: 'work', round: 2, remainingMs: 40_000, paused: false });
+    assert.deepEqual(readTimer(t, 10_000 + 120_000 + 39_999), { phase: 'work', round: 3, remainingMs: 1, paused: false });
+    assert.equal(readTimer(t, 10_000 + 160_000).phase, 'done');
+  });
+
+  test('pause freezes it, resume continues where it stopped, skip jumps to the next phase', () => {
+    let t = startTimer(spec, 0);
+    t = pauseTimer(t, 5_000);
+    assert.deepEqual(readTimer(t, 30_000), { phase: 'work', round: 1, remainingMs: 35_000, paused: true });
+    t = resumeTimer(t, 30_000);
+    assert.deepEqual(readTimer(t, 31_000), { phase: 'work', round: 1, remainingMs: 34_000, paused: false });
+    t = skipPhase(t, 31_000);
+    assert.deepEqual(readTimer(t, 31_000), { phase: 'rest', round: 1, remainingMs: 20_000, paused: false });
+    assert.deepEqual(pauseTimer(pauseTimer(t, 1), 2), pauseTimer(t, 1), 'pausing twice changes nothing');
+  });
+
+  test('a countdown is one round without rest', () => {
+    const t = startTimer({ workSeconds: 30, restSeconds: 0, rounds: 1 }, 0);
+    assert.equal(readTimer(t, 29_000).phase, 'work');
+    assert.equal(readTimer(t, 30_000).phase, 'done');
+  });
+});
