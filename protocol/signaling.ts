@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { levelSchema, modeSchema, planSchema, timerSpecSchema, type ClassStateView } from './class-state.js';
 import type { ErrorBody } from './errors.js';
 import { mediaSourceSchema, participantSchema, producerInfoSchema, type ParticipantInfo, type ProducerInfo } from './participants.js';
 
@@ -21,6 +22,8 @@ export const requestSchemas = {
   /** Enter the class the connection's token is for. */
   'room:join': z.object({
     rtpCapabilities: opaque,
+    /** A member's own pick; the coach may change it later. */
+    level: levelSchema.optional(),
   }).strict(),
   'room:leave': z.object({}).strict(),
   'transport:create': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
@@ -33,6 +36,26 @@ export const requestSchemas = {
   }).strict(),
   'media:consume': z.object({ producerId: id }).strict(),
   'consumer:resume': z.object({ consumerId: id }).strict(),
+
+  // The fitness class (rules in backend/classes/class-rules.ts; coach-only unless noted).
+  /** Anyone: the server clock, to estimate the offset at join. */
+  'time:sync': z.object({}).strict(),
+  'class:set-mode': z.object({ mode: modeSchema }).strict(),
+  'class:set-level': z.object({ participantId: id, level: levelSchema }).strict(),
+  'class:set-plan': z.object({ plan: planSchema }).strict(),
+  /** Show exercise `index` of the plan to one level, or to all (`level: null`). */
+  'class:show-exercise': z.object({ index: z.number().int().min(0).max(99), level: levelSchema.nullable() }).strict(),
+  'class:advance': z.object({}).strict(),
+  /** Members: one rep; `opId` is unique per tap so a retry never counts twice. */
+  'rep:tap': z.object({ opId: z.string().min(8).max(64) }).strict(),
+  'timer:start': z.object({ spec: timerSpecSchema }).strict(),
+  'timer:control': z.object({ action: z.enum(['pause', 'resume', 'skip', 'stop']) }).strict(),
+  /** The coach mutes/unmutes anyone (and may lock); a member may mute self, or unmute unless locked. */
+  'mic:set-muted': z.object({ participantId: id, muted: z.boolean(), lock: z.boolean().optional() }).strict(),
+  'mic:mute-all': z.object({ lock: z.boolean() }).strict(),
+  'class:spotlight': z.object({ participantId: id.nullable() }).strict(),
+  'class:remove': z.object({ participantId: id }).strict(),
+  'class:end': z.object({}).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -56,6 +79,10 @@ export interface ConsumerOptions {
 
 export interface JoinResult {
   self: ParticipantInfo;
+  /** The class's fitness state (mode, plan, cards, timer, levels, reps). */
+  classState: ClassStateView;
+  /** Server clock (ms since epoch) when the answer was made. */
+  serverNow: number;
   classId: string;
   classTitle: string;
   routerRtpCapabilities: unknown;
@@ -73,6 +100,20 @@ export interface ResponseMap {
   'media:produce': { producerId: string };
   'media:consume': ConsumerOptions;
   'consumer:resume': Record<string, never>;
+  'time:sync': { serverNow: number };
+  'class:set-mode': Record<string, never>;
+  'class:set-level': Record<string, never>;
+  'class:set-plan': Record<string, never>;
+  'class:show-exercise': Record<string, never>;
+  'class:advance': { index: number };
+  'rep:tap': { exerciseId: string; count: number; duplicate: boolean };
+  'timer:start': Record<string, never>;
+  'timer:control': Record<string, never>;
+  'mic:set-muted': Record<string, never>;
+  'mic:mute-all': Record<string, never>;
+  'class:spotlight': Record<string, never>;
+  'class:remove': Record<string, never>;
+  'class:end': Record<string, never>;
 }
 
 export type Ack<N extends RequestName> = { data: ResponseMap[N] } | { error: ErrorBody };
@@ -83,6 +124,10 @@ export const notificationSchemas = {
   'producer:added': producerInfoSchema,
   'producer:closed': z.object({ producerId: z.string(), participantId: z.string() }),
   'consumer:closed': z.object({ consumerId: z.string() }),
+  /** The whole fitness state after any change but a rep. */
+  'class:state': z.custom<ClassStateView>(),
+  /** One member's count changed (kept small: this is the hot path). */
+  'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
   /** The server ends this connection's session (removed, replaced by a newer tab, class ended). */
   'room:closed': z.object({ reason: z.enum(['replaced', 'removed', 'ended', 'media_failed']) }),
 } as const;

@@ -22,6 +22,8 @@ export class Connection implements Seat {
   live: LiveClass | undefined;
   peer: PeerMedia | undefined;
   private attendanceId: number | undefined;
+  /** The participants row of this person (reps are stored against it). */
+  participantDbId: number | undefined;
   private leaving: Promise<void> | undefined;
 
   constructor(
@@ -48,6 +50,17 @@ export class Connection implements Seat {
     }
   }
 
+  /** Sends to everyone in the class, this connection included. */
+  broadcast<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
+    const live = this.assertJoined();
+    this.socket.nsp.to(live.channel).emit(name, payload);
+  }
+
+  /** Everyone re-renders from the class state after any change but a rep. */
+  broadcastState(): void {
+    this.broadcast('class:state', this.assertJoined().rules.view());
+  }
+
   assertJoined(): LiveClass {
     if (!this.live) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
     return this.live;
@@ -59,8 +72,9 @@ export class Connection implements Seat {
     return this.peer;
   }
 
-  setAttendance(id: number): void {
-    this.attendanceId = id;
+  setAttendance(ids: { attendanceId: number; participantDbId: number }): void {
+    this.attendanceId = ids.attendanceId;
+    this.participantDbId = ids.participantDbId;
   }
 
   /** Leaves the class (idempotent): frees media, tells the others, closes the attendance row. */
@@ -78,8 +92,10 @@ export class Connection implements Seat {
     if (live.seats.get(this.participantId) === this) {
       live.seats.delete(this.participantId);
       live.session.leave(this.participantId);
+      live.rules.left(this.participantId);
       live.media.removePeer(this.participantId);
       this.socket.to(live.channel).emit('participant:left', { participantId: this.participantId });
+      this.socket.to(live.channel).emit('class:state', live.rules.view());
       this.deps.liveClasses.releaseIfEmpty(live.record.id);
     }
     this.socket.leave(live.channel);

@@ -5,9 +5,10 @@ import type { ProducerInfo } from '../../protocol/participants.js';
 import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { toInfo } from '../classes/class-session.js';
 import { AppError } from '../errors.js';
+import { classHandlers } from './class-handlers.js';
 import type { Connection } from './connection.js';
 
-type Handler<N extends RequestName> = (conn: Connection, payload: RequestPayload<N>) => Promise<ResponseMap[N]>;
+export type Handler<N extends RequestName> = (conn: Connection, payload: RequestPayload<N>) => Promise<ResponseMap[N]>;
 export type Handlers = { [N in RequestName]: Handler<N> };
 
 function validCapabilities(caps: Record<string, unknown>): Record<string, unknown> {
@@ -27,12 +28,16 @@ export const handlers: Handlers = {
     return { routerRtpCapabilities: live.media.rtpCapabilities };
   },
 
-  async 'room:join'(conn, { rtpCapabilities }) {
+  async 'room:join'(conn, { rtpCapabilities, level }) {
     if (conn.live) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the class');
     const caps = validCapabilities(rtpCapabilities);
     const { liveClasses, repos } = conn.deps;
     const { identity: id } = conn;
+    if (await repos.classes.isRemoved(id.classId, id.identity)) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
+    const stored = await repos.classes.get(id.classId);
+    if (stored?.status === 'ended') throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     const live = await liveClasses.open(conn.classRecord);
+    live.rules.admit(id.identity);
     if (conn.socket.disconnected) throw new AppError(ErrorCode.NotJoined, 'Disconnected while joining');
 
     const { participant, replaced } = live.session.join({ id: conn.participantId, identity: id.identity, role: id.role, displayName: id.displayName });
@@ -48,9 +53,15 @@ export const handlers: Handlers = {
     conn.peer = live.media.addPeer(participant.id, caps, (consumerId) => conn.notify('consumer:closed', { consumerId }));
     conn.socket.join(live.channel);
     conn.notifyViewers('participant:joined', toInfo(participant));
-    conn.setAttendance(
-      await repos.attendance.open({ clubId: id.clubId, classId: id.classId, identity: id.identity, displayName: participant.displayName, role: id.role }),
-    );
+    const seat = live.rules.seated(participant.id, level ?? 'beginner');
+    const ids = await repos.attendance.open({ clubId: id.clubId, classId: id.classId, identity: id.identity, displayName: participant.displayName, role: id.role, level: id.role === 'member' ? seat.level : null });
+    conn.setAttendance(ids);
+    if (id.role === 'member' && Object.keys(seat.reps).length === 0) {
+      // A class re-opened (say after a restart) picks up the reps already stored.
+      const kept = await repos.reps.forParticipant(id.classId, ids.participantDbId);
+      live.rules.restoreReps(participant.id, kept.counts, kept.opIds);
+    }
+    conn.socket.to(live.channel).emit('class:state', live.rules.view());
     conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
 
     const producers: ProducerInfo[] = live.media
@@ -59,6 +70,8 @@ export const handlers: Handlers = {
       .map((p) => ({ producerId: p.producer.id, participantId: p.ownerId, kind: p.producer.kind, source: p.source }));
     return {
       self: toInfo(participant),
+      classState: live.rules.view(),
+      serverNow: Date.now(),
       classId: live.record.id,
       classTitle: live.record.title,
       routerRtpCapabilities: live.media.rtpCapabilities,
@@ -83,6 +96,8 @@ export const handlers: Handlers = {
 
   async 'media:produce'(conn, { transportId, kind, rtpParameters, source }) {
     const entry = await conn.assertPeer().produce(transportId, kind, rtpParameters, source);
+    // A member muted by the coach before their microphone arrived stays muted.
+    if (source === 'mic' && conn.live?.rules.stateOf(conn.participantId)?.mutedByCoach) await entry.producer.pause();
     conn.notifyViewers('producer:added', { producerId: entry.producer.id, participantId: conn.participantId, kind, source });
     entry.producer.observer.once('close', () => {
       if (conn.live) conn.notifyViewers('producer:closed', { producerId: entry.producer.id, participantId: conn.participantId });
@@ -104,4 +119,6 @@ export const handlers: Handlers = {
     await conn.assertPeer().resumeConsumer(consumerId);
     return {};
   },
+
+  ...classHandlers,
 };

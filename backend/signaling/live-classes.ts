@@ -1,3 +1,4 @@
+import { ClassRules } from '../classes/class-rules.js';
 import { ClassSession } from '../classes/class-session.js';
 import type { Logger } from '../logger.js';
 import { ClassMedia, type TransportSettings } from '../media/class-media.js';
@@ -13,6 +14,7 @@ export interface Seat {
 export interface LiveClass {
   record: ClassRecord;
   session: ClassSession;
+  rules: ClassRules;
   media: ClassMedia;
   seats: Map<string, Seat>;
   channel: string;
@@ -57,7 +59,8 @@ export class LiveClasses {
 
   private async create(record: ClassRecord): Promise<LiveClass> {
     const media = await ClassMedia.create(this.pool, this.transport);
-    const live: LiveClass = { record, session: new ClassSession(record.id, record.title), media, seats: new Map(), channel: `class:${record.id}` };
+    const session = new ClassSession(record.id, record.title);
+    const live: LiveClass = { record, session, rules: new ClassRules(session, record.plan), media, seats: new Map(), channel: `class:${record.id}` };
     this.live.set(record.id, live);
     // The router closes by itself when its worker dies: every seat must renegotiate elsewhere.
     media.router.observer.once('close', () => {

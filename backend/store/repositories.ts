@@ -1,3 +1,4 @@
+import type { Level, Plan } from '../../protocol/class-state.js';
 import type { Db } from './db.js';
 
 export interface Club {
@@ -14,6 +15,7 @@ export interface ClassRecord {
   coachName: string;
   startsAt: Date | null;
   status: 'scheduled' | 'live' | 'ended';
+  plan: Plan;
 }
 
 type Q = Pick<Db, 'query'>;
@@ -49,6 +51,7 @@ export function classRepository(db: Q) {
     coachName: r.coach_name as string,
     startsAt: (r.starts_at as Date | null) ?? null,
     status: r.status as ClassRecord['status'],
+    plan: (r.plan as Plan | null) ?? [],
   });
   return {
     async get(id: string): Promise<ClassRecord | undefined> {
@@ -57,10 +60,23 @@ export function classRepository(db: Q) {
     },
     async upsert(c: Omit<ClassRecord, 'status'>): Promise<void> {
       await db.query(
-        `INSERT INTO classes (id, club_id, title, coach_name, starts_at) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO classes (id, club_id, title, coach_name, starts_at, plan) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, coach_name = EXCLUDED.coach_name, starts_at = EXCLUDED.starts_at`,
-        [c.id, c.clubId, c.title, c.coachName, c.startsAt],
+        [c.id, c.clubId, c.title, c.coachName, c.startsAt, JSON.stringify(c.plan)],
       );
+    },
+    async setPlan(id: string, plan: Plan): Promise<void> {
+      await db.query('UPDATE classes SET plan = $2 WHERE id = $1', [id, JSON.stringify(plan)]);
+    },
+    async setStatus(id: string, status: ClassRecord['status']): Promise<void> {
+      await db.query('UPDATE classes SET status = $2 WHERE id = $1', [id, status]);
+    },
+    async remove(classId: string, identity: string): Promise<void> {
+      await db.query('INSERT INTO class_removals (class_id, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING', [classId, identity]);
+    },
+    async isRemoved(classId: string, identity: string): Promise<boolean> {
+      const { rows } = await db.query('SELECT 1 FROM class_removals WHERE class_id = $1 AND identity = $2', [classId, identity]);
+      return rows.length > 0;
     },
   };
 }
@@ -68,16 +84,16 @@ export function classRepository(db: Q) {
 export function attendanceRepository(db: Q) {
   return {
     /** Records that `identity` entered the class; creates the club's participant on first visit. */
-    async open(a: { clubId: string; classId: string; identity: string; displayName: string; role: 'coach' | 'member' }): Promise<number> {
-      const { rows } = await db.query<{ id: string }>(
+    async open(a: { clubId: string; classId: string; identity: string; displayName: string; role: 'coach' | 'member'; level?: Level | null }): Promise<{ attendanceId: number; participantDbId: number }> {
+      const { rows } = await db.query<{ id: string; participant_id: string }>(
         `WITH p AS (
            INSERT INTO participants (club_id, identity, display_name) VALUES ($1, $2, $3)
            ON CONFLICT (club_id, identity) DO UPDATE SET display_name = EXCLUDED.display_name
            RETURNING id)
-         INSERT INTO attendance (class_id, participant_id, role) SELECT $4, id, $5 FROM p RETURNING id`,
-        [a.clubId, a.identity, a.displayName, a.classId, a.role],
+         INSERT INTO attendance (class_id, participant_id, role, level) SELECT $4, id, $5, $6 FROM p RETURNING id, participant_id`,
+        [a.clubId, a.identity, a.displayName, a.classId, a.role, a.level ?? null],
       );
-      return Number(rows[0]!.id);
+      return { attendanceId: Number(rows[0]!.id), participantDbId: Number(rows[0]!.participant_id) };
     },
     async close(attendanceId: number): Promise<void> {
       await db.query('UPDATE attendance SET left_at = now() WHERE id = $1 AND left_at IS NULL', [attendanceId]);
@@ -99,7 +115,31 @@ export function attendanceRepository(db: Q) {
   };
 }
 
+export function repRepository(db: Q) {
+  return {
+    /** Stores one tap; false when that operation id was stored before (a retry). */
+    async record(r: { classId: string; participantDbId: number; exerciseId: string; opId: string }): Promise<boolean> {
+      const { rows } = await db.query(
+        `INSERT INTO reps (class_id, participant_id, exercise_id, op_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (class_id, participant_id, op_id) DO NOTHING RETURNING id`,
+        [r.classId, r.participantDbId, r.exerciseId, r.opId],
+      );
+      return rows.length === 1;
+    },
+    /** A person's stored reps in a class: counts per exercise and the operation ids seen. */
+    async forParticipant(classId: string, participantDbId: number): Promise<{ counts: Record<string, number>; opIds: string[] }> {
+      const { rows } = await db.query<{ exercise_id: string; op_id: string }>(
+        'SELECT exercise_id, op_id FROM reps WHERE class_id = $1 AND participant_id = $2 ORDER BY id',
+        [classId, participantDbId],
+      );
+      const counts: Record<string, number> = {};
+      for (const r of rows) counts[r.exercise_id] = (counts[r.exercise_id] ?? 0) + 1;
+      return { counts, opIds: rows.map((r) => r.op_id) };
+    },
+  };
+}
+
 export type Repositories = ReturnType<typeof createRepositories>;
 export function createRepositories(db: Q) {
-  return { clubs: clubRepository(db), classes: classRepository(db), attendance: attendanceRepository(db) };
+  return { clubs: clubRepository(db), classes: classRepository(db), attendance: attendanceRepository(db), reps: repRepository(db) };
 }

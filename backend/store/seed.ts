@@ -1,8 +1,21 @@
 import crypto from 'node:crypto';
+import type { Plan } from '../../protocol/class-state.js';
 import type { Repositories } from './repositories.js';
 
 export const DEMO_CLUB_ID = 'demo-club';
 export const DEMO_CLASS_ID = 'demo-hiit';
+
+const reps = (b: number, i: number, a: number) => ({ beginner: { reps: b }, intermediate: { reps: i }, advanced: { reps: a } });
+const secs = (b: number, i: number, a: number) => ({ beginner: { seconds: b }, intermediate: { seconds: i }, advanced: { seconds: a } });
+
+/** The demo HIIT class's plan (only seeded on a fresh database; the coach may edit it). */
+export const DEMO_HIIT_PLAN: Plan = [
+  { id: 'squats', name: 'Air squats', targets: reps(10, 15, 25) },
+  { id: 'pushups', name: 'Push-ups', targets: reps(6, 12, 20) },
+  { id: 'plank', name: 'Plank hold', targets: secs(20, 40, 60) },
+  { id: 'lunges', name: 'Alternating lunges', targets: reps(10, 16, 24) },
+  { id: 'burpees', name: 'Burpees', targets: reps(5, 10, 15) },
+];
 
 /**
  * The demo club of `npm start`: one club, one class running all day. Its join secret is made
@@ -16,6 +29,6 @@ export async function seedDemo(repos: Repositories): Promise<void> {
     joinSecret: existing?.joinSecret ?? crypto.randomBytes(32).toString('base64url'),
     allowedOrigins: [],
   });
-  await repos.classes.upsert({ id: DEMO_CLASS_ID, clubId: DEMO_CLUB_ID, title: 'HIIT Express', coachName: 'Coach Sam', startsAt: null });
-  await repos.classes.upsert({ id: 'demo-yoga', clubId: DEMO_CLUB_ID, title: 'Sunrise Yoga Flow', coachName: 'Coach Priya', startsAt: null });
+  await repos.classes.upsert({ id: DEMO_CLASS_ID, clubId: DEMO_CLUB_ID, title: 'HIIT Express', coachName: 'Coach Sam', startsAt: null, plan: DEMO_HIIT_PLAN });
+  await repos.classes.upsert({ id: 'demo-yoga', clubId: DEMO_CLUB_ID, title: 'Sunrise Yoga Flow', coachName: 'Coach Priya', startsAt: null, plan: [] });
 }

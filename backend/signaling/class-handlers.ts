@@ -1,0 +1,117 @@
+import type { Connection } from './connection.js';
+import type { Handler } from './handlers.js';
+
+type ClassMessage =
+  | 'time:sync'
+  | 'class:set-mode'
+  | 'class:set-level'
+  | 'class:set-plan'
+  | 'class:show-exercise'
+  | 'class:advance'
+  | 'rep:tap'
+  | 'timer:start'
+  | 'timer:control'
+  | 'mic:set-muted'
+  | 'mic:mute-all'
+  | 'class:spotlight'
+  | 'class:remove'
+  | 'class:end';
+
+/** Applies a rule change, then tells everyone the new state. */
+function changed<T>(conn: Connection, result: T): T {
+  conn.broadcastState();
+  return result;
+}
+
+/** Pauses or resumes a participant's microphone on the server, so muting holds whatever their browser does. */
+async function applyMicState(conn: Connection, participantId: string, muted: boolean): Promise<void> {
+  const live = conn.assertJoined();
+  const mic = [...(live.media.peer(participantId)?.producers.values() ?? [])].find((p) => p.source === 'mic');
+  if (!mic) return;
+  if (muted) await mic.producer.pause();
+  else await mic.producer.resume();
+}
+
+/** The fitness messages: validated at the edge, decided by ClassRules, then applied and broadcast. */
+export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
+  async 'time:sync'() {
+    return { serverNow: Date.now() };
+  },
+
+  async 'class:set-mode'(conn, { mode }) {
+    return changed(conn, (conn.assertJoined().rules.setMode(conn.participantId, mode), {}));
+  },
+
+  async 'class:set-level'(conn, { participantId, level }) {
+    return changed(conn, (conn.assertJoined().rules.setLevel(conn.participantId, participantId, level), {}));
+  },
+
+  async 'class:set-plan'(conn, { plan }) {
+    const live = conn.assertJoined();
+    live.rules.setPlan(conn.participantId, plan);
+    await conn.deps.repos.classes.setPlan(live.record.id, plan);
+    return changed(conn, {});
+  },
+
+  async 'class:show-exercise'(conn, { index, level }) {
+    return changed(conn, (conn.assertJoined().rules.showExercise(conn.participantId, index, level), {}));
+  },
+
+  async 'class:advance'(conn) {
+    return changed(conn, { index: conn.assertJoined().rules.advance(conn.participantId) });
+  },
+
+  async 'rep:tap'(conn, { opId }) {
+    const live = conn.assertJoined();
+    const { exerciseId, duplicate } = live.rules.checkRep(conn.participantId, opId);
+    if (duplicate) return { exerciseId, count: live.rules.stateOf(conn.participantId)?.reps[exerciseId] ?? 0, duplicate };
+    // Stored before it is acknowledged: an acknowledged rep is never lost.
+    const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.participantDbId!, exerciseId, opId });
+    const result = live.rules.recordRep(conn.participantId, opId, exerciseId);
+    if (fresh && !result.duplicate) conn.broadcast('rep:counted', { participantId: conn.participantId, exerciseId, count: result.count });
+    return { exerciseId, count: result.count, duplicate: !fresh || result.duplicate };
+  },
+
+  async 'timer:start'(conn, { spec }) {
+    return changed(conn, (conn.assertJoined().rules.startTimer(conn.participantId, spec, Date.now()), {}));
+  },
+
+  async 'timer:control'(conn, { action }) {
+    return changed(conn, (conn.assertJoined().rules.controlTimer(conn.participantId, action, Date.now()), {}));
+  },
+
+  async 'mic:set-muted'(conn, { participantId, muted, lock }) {
+    conn.assertJoined().rules.setMuted(conn.participantId, participantId, muted, lock ?? false);
+    await applyMicState(conn, participantId, muted);
+    return changed(conn, {});
+  },
+
+  async 'mic:mute-all'(conn, { lock }) {
+    const ids = conn.assertJoined().rules.muteAll(conn.participantId, lock);
+    await Promise.all(ids.map((id) => applyMicState(conn, id, true)));
+    return changed(conn, {});
+  },
+
+  async 'class:spotlight'(conn, { participantId }) {
+    return changed(conn, (conn.assertJoined().rules.spotlight(conn.participantId, participantId), {}));
+  },
+
+  async 'class:remove'(conn, { participantId }) {
+    const live = conn.assertJoined();
+    live.rules.remove(conn.participantId, participantId);
+    const target = live.session.get(participantId);
+    if (target) await conn.deps.repos.classes.remove(live.record.id, target.identity);
+    live.seats.get(participantId)?.close('removed');
+    return changed(conn, {});
+  },
+
+  async 'class:end'(conn) {
+    const live = conn.assertJoined();
+    live.rules.end(conn.participantId);
+    await conn.deps.repos.classes.setStatus(live.record.id, 'ended');
+    conn.broadcastState();
+    for (const seat of [...live.seats.values()]) seat.close('ended');
+    return {};
+  },
+};
+
