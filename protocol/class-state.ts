@@ -6,9 +6,10 @@ import { z } from 'zod';
  * backend/classes/ (pure) and enforced by the server.
  */
 
+export { FREESTYLE, LEVELS } from './class-constants.js';
+
 export const levelSchema = z.enum(['beginner', 'intermediate', 'advanced']);
 export type Level = z.infer<typeof levelSchema>;
-export const LEVELS: readonly Level[] = ['beginner', 'intermediate', 'advanced'];
 
 export const modeSchema = z.enum(['teach', 'workout']);
 export type Mode = z.infer<typeof modeSchema>;
@@ -81,6 +82,3 @@ export interface ClassStateView {
   ended: boolean;
   participants: Record<string, ParticipantClassState>;
 }
-
-/** Exercise id reps count toward when no card is showing (a free set). */
-export const FREESTYLE = 'freestyle';

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { FREESTYLE, LEVELS, type ClassStateView, type Level, type Mode, type ParticipantClassState, type Plan, type TimerSpec, type TimerState } from '../../protocol/class-state.js';
 import { AppError } from '../errors.js';
 import type { ClassSession } from './class-session.js';
-import { pauseTimer, resumeTimer, skipPhase, startTimer } from './timer.js';
+import { pauseTimer, resumeTimer, skipPhase, startTimer } from '../../protocol/timer.js';
 
 export interface RepResult {
   participantId: string;
@@ -221,6 +221,31 @@ export class ClassRules {
     this.assertCoach(actorId, 'end the class');
     this.ended = true;
     this.timer = null;
+  }
+
+  /**
+   * Whether `viewerId` receives `ownerId`'s media. The coach receives every member; members
+   * receive the coach and whoever is spotlighted, not each other (a 40-member class must not
+   * cost every member 39 streams).
+   */
+  canReceive(viewerId: string, ownerId: string): boolean {
+    if (viewerId === ownerId) return false;
+    const viewer = this.session.get(viewerId);
+    const owner = this.session.get(ownerId);
+    if (!viewer || !owner) return false;
+    return viewer.role === 'coach' || owner.role === 'coach' || ownerId === this.spotlightId;
+  }
+
+  /** Who receives `ownerId`'s media. */
+  receiversOf(ownerId: string): string[] {
+    return this.session
+      .all()
+      .filter((p) => this.canReceive(p.id, ownerId))
+      .map((p) => p.id);
+  }
+
+  get spotlighted(): string | null {
+    return this.spotlightId;
   }
 
   /** The state every client renders, for the participants now in the class. */

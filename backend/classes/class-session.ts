@@ -53,26 +53,16 @@ export class ClassSession {
     return p;
   }
 
-  /** Everyone `viewerId` is shown, coaches first, then in joining order. */
+  /** Everyone in the class but `viewerId`, coaches first, then in joining order. */
   othersFor(viewerId: string): ParticipantInfo[] {
     return [...this.byId.values()]
-      .filter((p) => p.id !== viewerId && this.canSee(viewerId, p.id))
+      .filter((p) => p.id !== viewerId)
       .sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.joinedAt - b.joinedAt)
       .map(toInfo);
   }
 
-  /**
-   * Whether `viewerId` may receive `ownerId`'s media. The coach sees every member and every
-   * member sees the coach; members also see each other, as in a small studio class.
-   */
-  canSee(viewerId: string, ownerId: string): boolean {
-    if (viewerId === ownerId) return false;
-    return this.byId.has(viewerId) && this.byId.has(ownerId);
-  }
-
-  /** Participants who may see `ownerId` (to tell them about a new track of theirs). */
-  viewersOf(ownerId: string): SessionParticipant[] {
-    return [...this.byId.values()].filter((p) => this.canSee(p.id, ownerId));
+  all(): SessionParticipant[] {
+    return [...this.byId.values()];
   }
 }
 

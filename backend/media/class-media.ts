@@ -119,6 +119,7 @@ export class PeerMedia {
         producerId: producer.id,
         rtpCapabilities: this.rtpCapabilities,
         paused: true,
+        appData: { ownerId: entry.ownerId },
         // Start video on the middle layer: a smaller keyframe comes sooner, and a publisher under
         // CPU or bandwidth pressure drops its top layer first, which must not stall a new viewer.
         ...(producer.kind === 'video' ? { preferredLayers: { spatialLayer: 1, temporalLayer: 2 } } : {}),
@@ -144,6 +145,13 @@ export class PeerMedia {
     const consumer = this.consumers.get(consumerId);
     if (!consumer) throw new AppError(ErrorCode.NotFound, `Consumer ${consumerId} not found`, 404);
     await media('resume', () => consumer.resume());
+  }
+
+  /** Stops receiving everything `ownerId` publishes (they are no longer visible to this peer). */
+  closeConsumersOf(ownerId: string): void {
+    for (const c of [...this.consumers.values()]) {
+      if ((c.appData as { ownerId?: string }).ownerId === ownerId) c.close();
+    }
   }
 
   close(): void {

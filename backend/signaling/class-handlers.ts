@@ -93,7 +93,20 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
   },
 
   async 'class:spotlight'(conn, { participantId }) {
-    return changed(conn, (conn.assertJoined().rules.spotlight(conn.participantId, participantId), {}));
+    const live = conn.assertJoined();
+    const before = new Map(live.session.all().map((p) => [p.id, live.rules.receiversOf(p.id)]));
+    live.rules.spotlight(conn.participantId, participantId);
+    // Media follows visibility: members start receiving the spotlighted member, and stop
+    // receiving the one whose spotlight went out.
+    for (const owner of live.session.all()) {
+      const was = new Set(before.get(owner.id) ?? []);
+      const now = new Set(live.rules.receiversOf(owner.id));
+      const producers = live.media.peer(owner.id)?.producers.values() ?? [];
+      const infos = [...producers].map((p) => ({ producerId: p.producer.id, participantId: owner.id, kind: p.producer.kind, source: p.source }));
+      for (const id of now) if (!was.has(id)) for (const info of infos) (live.seats.get(id) as Connection | undefined)?.notify('producer:added', info);
+      for (const id of was) if (!now.has(id)) live.media.peer(id)?.closeConsumersOf(owner.id);
+    }
+    return changed(conn, {});
   },
 
   async 'class:remove'(conn, { participantId }) {

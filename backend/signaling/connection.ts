@@ -41,11 +41,11 @@ export class Connection implements Seat {
     this.socket.emit(name, payload);
   }
 
-  /** Sends to the others in the class who may see this participant. */
-  notifyViewers<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
+  /** Sends to the others in the class who receive this participant's media. */
+  notifyReceivers<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
     const live = this.assertJoined();
-    for (const viewer of live.session.viewersOf(this.participantId)) {
-      const seat = live.seats.get(viewer.id);
+    for (const id of live.rules.receiversOf(this.participantId)) {
+      const seat = live.seats.get(id);
       if (seat instanceof Connection) seat.notify(name, payload);
     }
   }

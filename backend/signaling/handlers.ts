@@ -52,7 +52,7 @@ export const handlers: Handlers = {
     conn.live = live;
     conn.peer = live.media.addPeer(participant.id, caps, (consumerId) => conn.notify('consumer:closed', { consumerId }));
     conn.socket.join(live.channel);
-    conn.notifyViewers('participant:joined', toInfo(participant));
+    conn.socket.to(live.channel).emit('participant:joined', toInfo(participant));
     const seat = live.rules.seated(participant.id, level ?? 'beginner');
     const ids = await repos.attendance.open({ clubId: id.clubId, classId: id.classId, identity: id.identity, displayName: participant.displayName, role: id.role, level: id.role === 'member' ? seat.level : null });
     conn.setAttendance(ids);
@@ -66,7 +66,7 @@ export const handlers: Handlers = {
 
     const producers: ProducerInfo[] = live.media
       .allProducers()
-      .filter((p) => live.session.canSee(participant.id, p.ownerId))
+      .filter((p) => live.rules.canReceive(participant.id, p.ownerId))
       .map((p) => ({ producerId: p.producer.id, participantId: p.ownerId, kind: p.producer.kind, source: p.source }));
     return {
       self: toInfo(participant),
@@ -98,9 +98,9 @@ export const handlers: Handlers = {
     const entry = await conn.assertPeer().produce(transportId, kind, rtpParameters, source);
     // A member muted by the coach before their microphone arrived stays muted.
     if (source === 'mic' && conn.live?.rules.stateOf(conn.participantId)?.mutedByCoach) await entry.producer.pause();
-    conn.notifyViewers('producer:added', { producerId: entry.producer.id, participantId: conn.participantId, kind, source });
+    conn.notifyReceivers('producer:added', { producerId: entry.producer.id, participantId: conn.participantId, kind, source });
     entry.producer.observer.once('close', () => {
-      if (conn.live) conn.notifyViewers('producer:closed', { producerId: entry.producer.id, participantId: conn.participantId });
+      if (conn.live) conn.notifyReceivers('producer:closed', { producerId: entry.producer.id, participantId: conn.participantId });
     });
     return { producerId: entry.producer.id };
   },
@@ -111,7 +111,7 @@ export const handlers: Handlers = {
     const entry = live.media.producer(producerId);
     if (!entry) throw new AppError(ErrorCode.NotFound, `Track ${producerId} not found`, 404);
     // Roles and visibility are the server's call, whatever the client asks for.
-    if (!live.session.canSee(conn.participantId, entry.ownerId)) throw new AppError(ErrorCode.Forbidden, 'Not allowed to receive that track', 403);
+    if (!live.rules.canReceive(conn.participantId, entry.ownerId)) throw new AppError(ErrorCode.Forbidden, 'Not allowed to receive that track', 403);
     return peer.consume(entry);
   },
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { ClassRules } from '../../backend/classes/class-rules.js';
 import { ClassSession } from '../../backend/classes/class-session.js';
-import { pauseTimer, readTimer, resumeTimer, skipPhase, startTimer } from '../../backend/classes/timer.js';
+import { pauseTimer, readTimer, resumeTimer, skipPhase, startTimer } from '../../protocol/timer.js';
 import { AppError } from '../../backend/errors.js';
 import type { Plan } from '../../protocol/class-state.js';
 
@@ -118,6 +118,18 @@ describe('class rules', () => {
     assert.equal(code(() => rules.admit('bea')), 'class_ended');
     assert.equal(code(() => rules.checkRep('b', 'late')), 'class_ended');
     assert.equal(code(() => rules.setMode('c', 'workout')), 'class_ended');
+  });
+
+  test('media: the coach receives everyone, members the coach and the spotlighted member only', () => {
+    assert.equal(rules.canReceive('c', 'b'), true);
+    assert.equal(rules.canReceive('b', 'c'), true);
+    assert.equal(rules.canReceive('b', 'i'), false);
+    assert.equal(rules.canReceive('b', 'b'), false);
+    assert.deepEqual(rules.receiversOf('a'), ['c']);
+    rules.spotlight('c', 'a');
+    assert.deepEqual(rules.receiversOf('a').sort(), ['b', 'c', 'i']);
+    session.leave('b');
+    assert.equal(rules.canReceive('b', 'c'), false, 'nobody outside the class receives anything');
   });
 
   test('the timer is the coach’s', () => {

@@ -2,6 +2,8 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/participants.js';
 import type { JoinResult } from '../../protocol/signaling.js';
+import type { Level } from '../../protocol/class-state.js';
+import { ClassModel } from './class-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
 import { MediaSession, prewarmDevice } from './media-session.js';
@@ -33,6 +35,8 @@ export interface RoomOptions {
   server: string;
   classId: string;
   token: string;
+  /** A member's chosen fitness level (the coach may change it). */
+  level?: Level | undefined;
 }
 
 /** What the model needs from the outside world; tests swap these. */
@@ -102,6 +106,8 @@ export class RoomModel extends EventTarget {
   /** consumerId → participant and track, to take the track off their stream when it ends. */
   private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack }>();
   private generation = 0;
+  /** Mode, levels, plan, reps, timer, coach controls. */
+  readonly fitness = new ClassModel(() => this.dispatchEvent(new Event('change')));
   private preloadedMedia: Promise<MediaSession | undefined> | undefined;
 
   constructor(
@@ -175,9 +181,14 @@ export class RoomModel extends EventTarget {
       mark('device-loaded');
       if (gen !== this.generation) return;
       this.media = media;
-      const joined: JoinResult = await signaling.request('room:join', { rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown> });
+      const joined: JoinResult = await signaling.request('room:join', {
+        rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown>,
+        ...(this.options.level ? { level: this.options.level } : {}),
+      });
       mark('joined');
       if (gen !== this.generation) return;
+      this.fitness.attach(signaling, joined.classState);
+      void this.fitness.syncClock().catch(() => undefined);
       this.set({
         phase: 'joined',
         self: joined.self,
@@ -214,6 +225,8 @@ export class RoomModel extends EventTarget {
       if (this.s.phase === 'joined') void this.receive([p], this.generation);
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
+    signaling.onNotification('class:state', (state) => this.fitness.onState(state));
+    signaling.onNotification('rep:counted', ({ participantId, exerciseId, count }) => this.fitness.onRepCounted(participantId, exerciseId, count));
     signaling.onNotification('room:closed', ({ reason }) => {
       const messages: Record<string, string> = {
         replaced: 'You joined this class from another window.',
@@ -287,6 +300,8 @@ export class RoomModel extends EventTarget {
 
   private teardown(): void {
     this.generation++;
+    // The last class state stays readable (the end screen shows it); intents stop.
+    this.fitness.attach(undefined, this.fitness.state);
     this.resetMedia();
     this.signaling?.close();
     this.signaling = undefined;

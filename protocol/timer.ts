@@ -1,4 +1,7 @@
-import type { TimerSpec, TimerState } from '../../protocol/class-state.js';
+import type { TimerSpec, TimerState } from './class-state.js';
+
+// Pure timer arithmetic shared by the server (to apply the coach's commands) and every client
+// (to show the same phase and seconds from one server-clock state).
 
 export type TimerPhase = 'work' | 'rest' | 'done';
 

@@ -1,0 +1,142 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ClassStateView, Exercise, Level, Mode, Target, TimerSpec } from '../../protocol/class-state.js';
+import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
+import { readTimer, type TimerReading } from '../../protocol/timer.js';
+import { FitError } from './fit-error.js';
+
+/** What the class model needs from the connection. */
+export interface ClassChannel {
+  request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<ResponseMap[N]>;
+}
+
+export interface ExerciseCard {
+  index: number;
+  exercise: Exercise;
+  target: Target;
+}
+
+const TAP_RETRIES = 3;
+
+/**
+ * The fitness half of a room, DOM-free: the class state the server broadcasts, the server clock
+ * offset, and the intents (coach controls, rep taps). Nothing is applied optimistically except
+ * the count of taps still waiting for their acknowledgement.
+ */
+export class ClassModel {
+  state: ClassStateView | undefined;
+  /** serverClock ≈ Date.now() + offsetMs. */
+  offsetMs = 0;
+  /** Taps sent but not yet acknowledged. */
+  pendingTaps = 0;
+  private channel: ClassChannel | undefined;
+
+  constructor(private readonly changed: () => void) {}
+
+  attach(channel: ClassChannel | undefined, state: ClassStateView | undefined): void {
+    this.channel = channel;
+    this.state = state;
+    this.changed();
+  }
+
+  /** Estimates the server clock from a few round trips, keeping the one with the least delay. */
+  async syncClock(samples = 3): Promise<void> {
+    let best: { rtt: number; offset: number } | undefined;
+    for (let i = 0; i < samples; i++) {
+      const t0 = Date.now();
+      const { serverNow } = await this.call('time:sync', {});
+      const t1 = Date.now();
+      const sample = { rtt: t1 - t0, offset: serverNow - (t0 + t1) / 2 };
+      if (!best || sample.rtt < best.rtt) best = sample;
+    }
+    if (best) this.offsetMs = best.offset;
+  }
+
+  serverNow(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  onState(state: ClassStateView): void {
+    this.state = state;
+    this.changed();
+  }
+
+  onRepCounted(participantId: string, exerciseId: string, count: number): void {
+    const p = this.state?.participants[participantId];
+    if (!p) return;
+    p.reps = { ...p.reps, [exerciseId]: Math.max(count, p.reps[exerciseId] ?? 0) };
+    this.changed();
+  }
+
+  levelOf(participantId: string | undefined): Level | undefined {
+    return participantId ? this.state?.participants[participantId]?.level : undefined;
+  }
+
+  /** The card a participant sees: the exercise their level was given last. */
+  cardFor(participantId: string | undefined): ExerciseCard | undefined {
+    const level = this.levelOf(participantId);
+    const index = level ? this.state?.cards[level] : null;
+    const exercise = index === null || index === undefined ? undefined : this.state?.plan[index];
+    return exercise && level ? { index: index!, exercise, target: exercise.targets[level] } : undefined;
+  }
+
+  totalReps(participantId: string): number {
+    return Object.values(this.state?.participants[participantId]?.reps ?? {}).reduce((a, b) => a + b, 0);
+  }
+
+  /** Reps toward the participant's current card (or all, with no card). */
+  currentReps(participantId: string | undefined): number {
+    if (!participantId) return 0;
+    const card = this.cardFor(participantId);
+    const reps = this.state?.participants[participantId]?.reps ?? {};
+    return card ? (reps[card.exercise.id] ?? 0) : (reps.freestyle ?? 0);
+  }
+
+  timerReading(): TimerReading | undefined {
+    const t = this.state?.timer;
+    return t ? readTimer(t, this.serverNow()) : undefined;
+  }
+
+  // Intents. Each resolves when the server has applied it; the broadcast state follows.
+
+  setMode = (mode: Mode) => this.call('class:set-mode', { mode });
+  setLevel = (participantId: string, level: Level) => this.call('class:set-level', { participantId, level });
+  showExercise = (index: number, level: Level | null) => this.call('class:show-exercise', { index, level });
+  advance = () => this.call('class:advance', {});
+  startTimer = (spec: TimerSpec) => this.call('timer:start', { spec });
+  controlTimer = (action: 'pause' | 'resume' | 'skip' | 'stop') => this.call('timer:control', { action });
+  setMuted = (participantId: string, muted: boolean, lock = false) => this.call('mic:set-muted', { participantId, muted, lock });
+  muteAll = (lock: boolean) => this.call('mic:mute-all', { lock });
+  spotlight = (participantId: string | null) => this.call('class:spotlight', { participantId });
+  remove = (participantId: string) => this.call('class:remove', { participantId });
+  end = () => this.call('class:end', {});
+
+  /**
+   * One rep. The operation id is made once per tap and reused on every retry, so a lost answer
+   * or a reconnect never counts it twice.
+   */
+  async tapRep(): Promise<number> {
+    const opId = crypto.randomUUID();
+    this.pendingTaps++;
+    this.changed();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { count } = await this.call('rep:tap', { opId });
+          return count;
+        } catch (err) {
+          const retriable = (err as FitError).code === ErrorCode.ServerUnreachable || (err as FitError).code === ErrorCode.NotJoined;
+          if (!retriable || attempt >= TAP_RETRIES) throw err;
+          await new Promise((r) => setTimeout(r, 300 * attempt));
+        }
+      }
+    } finally {
+      this.pendingTaps--;
+      this.changed();
+    }
+  }
+
+  private call<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<ResponseMap[N]> {
+    if (!this.channel) return Promise.reject(new FitError(ErrorCode.NotJoined, 'Join the class first'));
+    return this.channel.request(name, payload);
+  }
+}
