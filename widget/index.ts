@@ -4,10 +4,12 @@
  */
 import { FitClassRoom } from './elements/fit-class-room/fit-class-room.js';
 import { defineElement } from './elements/fit-element.js';
+import { FitRepCounter } from './elements/fit-rep-counter/fit-rep-counter.js';
 
-export { FitClassRoom };
+export { FitClassRoom, FitRepCounter };
 export { RoomModel } from './room/room-model.js';
 export type { RoomState, RemoteParticipant, RoomOptions } from './room/room-model.js';
 export type { FitEventMap } from './events/index.js';
 
 defineElement('fit-class-room', FitClassRoom);
+defineElement('fit-rep-counter', FitRepCounter);

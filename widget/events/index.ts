@@ -6,6 +6,7 @@ export interface FitEventMap {
   'fit-joined': CustomEvent<{ participantId: string; role: Role }>;
   'fit-left': CustomEvent<{ reason: string }>;
   'fit-error': CustomEvent<ErrorBody>;
+  'fit-rep': CustomEvent<{ count: number }>;
 }
 
 declare global {

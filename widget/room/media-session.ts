@@ -80,9 +80,15 @@ export class MediaSession {
     return transport;
   }
 
+  private prepared: Promise<void> | undefined;
+
   /** Creates both transports up front, in parallel: the first frame should not wait on them. */
-  async prepare(): Promise<void> {
-    [this.sendTransport, this.recvTransport] = await Promise.all([this.transport('send'), this.transport('recv')]);
+  prepare(): Promise<void> {
+    this.prepared ??= Promise.all([this.transport('send'), this.transport('recv')]).then(([send, recv]) => {
+      this.sendTransport = send;
+      this.recvTransport = recv;
+    });
+    return this.prepared;
   }
 
   async publish(track: MediaStreamTrack, source: MediaSource): Promise<void> {
@@ -103,8 +109,9 @@ export class MediaSession {
    * folds into one SDP renegotiation.
    */
   async receive(producerIds: string[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
-    const recv = this.recvTransport;
-    if (!recv) throw new Error('prepare() first');
+    // A track announced while the transports are still being made waits for them.
+    await this.prepare();
+    const recv = this.recvTransport!;
     const offers = await Promise.allSettled(producerIds.map((producerId) => this.signaling.request('media:consume', { producerId })));
     const consumed = await Promise.allSettled(
       offers.map((o) =>

@@ -74,8 +74,8 @@ export type RoomEventMap = {
 /** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
 const mark = (name: string) => globalThis.performance?.mark?.(`fitlive:${name}`);
 
-/** Reads the role the token claims, only to size the camera before the server answers. */
-function roleHint(token: string): Role | undefined {
+/** Reads the role the token claims, only for hints (camera size, lobby) before the server answers. */
+export function roleHint(token: string): Role | undefined {
   try {
     const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: unknown };
     return payload.role === 'coach' || payload.role === 'member' ? payload.role : undefined;

@@ -187,6 +187,196 @@ export const styles = css`
     justify-content: center;
     gap: 8px;
   }
+  .stage > video.large {
+    transform: scaleX(-1);
+    object-fit: contain;
+  }
+  .chip {
+    padding: 6px 14px;
+    min-height: 36px;
+    font-size: 0.85rem;
+    background: var(--_tile-bg);
+    color: var(--_fg);
+    border: 1px solid color-mix(in srgb, var(--_fg) 20%, transparent);
+  }
+  .chip[aria-pressed='true'] {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: #fff;
+  }
+  .chip.danger,
+  .mini.danger {
+    color: var(--_danger);
+    border-color: color-mix(in srgb, var(--_danger) 60%, transparent);
+  }
+  .coach-controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+    align-items: center;
+    font-size: 0.85rem;
+  }
+  .coach-controls .group {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: center;
+  }
+  select,
+  input {
+    font: inherit;
+    font-size: 0.85rem;
+    color: var(--_fg);
+    background: var(--_tile-bg);
+    border: 1px solid color-mix(in srgb, var(--_fg) 20%, transparent);
+    border-radius: 8px;
+    padding: 6px 8px;
+    min-height: 36px;
+  }
+  input[type='number'] {
+    width: 4.5em;
+  }
+  label.check {
+    display: inline-flex;
+    gap: 6px;
+    align-items: center;
+  }
+  .member-panel {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 12px;
+    align-items: center;
+  }
+  .card {
+    display: grid;
+    gap: 2px;
+    padding: 12px 14px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_tile-bg);
+  }
+  .card .exercise {
+    font-size: 1.2rem;
+  }
+  .card .target {
+    color: var(--_accent);
+    font-weight: 700;
+  }
+  .badge {
+    justify-self: start;
+    font-size: 0.7rem;
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+    color: var(--_muted);
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  .timer {
+    display: grid;
+    justify-items: center;
+    padding: 8px 14px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_tile-bg);
+    font-variant-numeric: tabular-nums;
+  }
+  .timer .clock {
+    font-size: 1.8rem;
+    font-weight: 800;
+  }
+  .timer.work .phase {
+    color: var(--_accent);
+  }
+  .timer .phase,
+  .timer .round {
+    font-size: 0.75rem;
+    text-transform: uppercase;
+    letter-spacing: 0.05em;
+  }
+  fit-rep-counter,
+  ::slotted(fit-rep-counter) {
+    justify-self: center;
+  }
+  .mic {
+    font-size: 0.85rem;
+    display: flex;
+    gap: 8px;
+    align-items: center;
+  }
+  .mic.muted {
+    color: #ffc83d;
+  }
+  .leaderboard {
+    grid-column: 1 / -1;
+    margin: 0;
+    padding: 0 0 0 1.2em;
+    font-size: 0.85rem;
+    color: var(--_muted);
+  }
+  .leaderboard li {
+    display: flex;
+    justify-content: space-between;
+    max-width: 260px;
+  }
+  .num {
+    font-variant-numeric: tabular-nums;
+    font-weight: 700;
+    color: var(--_fg);
+  }
+  .tile-controls {
+    position: absolute;
+    top: 6px;
+    left: 6px;
+    right: 6px;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    align-items: center;
+  }
+  .mini {
+    font-size: 0.7rem;
+    padding: 2px 8px;
+    min-height: 26px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.55);
+    color: #fff;
+    border: 1px solid rgb(255 255 255 / 0.25);
+  }
+  select.mini {
+    border-radius: 999px;
+  }
+  .reps {
+    margin-left: auto;
+    padding: 2px 8px;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: #fff;
+    font-weight: 700;
+    font-size: 0.75rem;
+  }
+  .level-group h4 {
+    margin: 8px 0 4px;
+    font-size: 0.8rem;
+    color: var(--_muted);
+    text-transform: uppercase;
+  }
+  .level-pick {
+    display: grid;
+    gap: 4px;
+    font-size: 0.85rem;
+  }
+  .summary {
+    min-width: 240px;
+    text-align: left;
+    color: var(--_fg);
+  }
+  .summary ul {
+    list-style: none;
+    padding: 0;
+  }
+  .summary li {
+    display: flex;
+    justify-content: space-between;
+  }
   @container (max-width: 480px) {
     .room {
       padding: 8px;

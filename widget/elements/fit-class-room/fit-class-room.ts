@@ -2,9 +2,14 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
 import type { Role } from '../../../protocol/participants.js';
-import { RoomModel, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
+import { LEVELS } from '../../../protocol/class-constants.js';
+import type { Level } from '../../../protocol/class-state.js';
+import type { ClassModel } from '../../room/class-model.js';
+import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
+import { TickController } from '../tick-controller.js';
+import { coachPanel, coachTileControls, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { styles } from './fit-class-room.styles.js';
 
 /**
@@ -45,6 +50,9 @@ export class FitClassRoom extends FitElement {
     classId: { type: String, attribute: 'class-id' },
     token: { type: String },
     connectionState: { type: String, attribute: 'connection-state', reflect: true },
+    level: { type: String },
+    beep: { type: Boolean },
+    coachUi: { state: true },
   };
 
   /** Base URL of the FitLive backend, e.g. `https://media.example-club.com`. */
@@ -56,6 +64,16 @@ export class FitClassRoom extends FitElement {
   /** Reflects the connection (`connecting` | `connected` | `reconnecting` | `disconnected`) for page CSS. */
   declare connectionState: RoomState['connection'];
 
+  /** A member's fitness level when joining (`beginner` | `intermediate` | `advanced`); the lobby offers a choice. */
+  declare level: Level;
+  /** Play a short tone when the class timer changes phase. */
+  declare beep: boolean;
+  declare coachUi: CoachPanelState;
+  private actionError: { code: string; message: string } | undefined;
+  private lastPhaseKey = '';
+  /** Kept after leaving, for the end-of-class summary. */
+  private lastSelfId: string | undefined;
+
   /** The room model; created on join, or set beforehand (tests, Storybook). */
   room: RoomModel | undefined;
   private readonly roomController = new RoomController(this);
@@ -66,6 +84,10 @@ export class FitClassRoom extends FitElement {
     this.classId = '';
     this.token = '';
     this.connectionState = 'disconnected';
+    this.level = 'beginner';
+    this.beep = false;
+    this.coachUi = { exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
+    new TickController(this, () => !!this.room?.fitness.state?.timer && this.room.state.phase === 'joined');
   }
 
   override disconnectedCallback(): void {
@@ -78,7 +100,7 @@ export class FitClassRoom extends FitElement {
     const state = this.room?.state.phase;
     if (!this.room || state === 'left' || state === 'error') {
       this.room?.dispose();
-      this.attachRoom(new RoomModel({ server: this.server || location.origin, classId: this.classId, token: this.token }));
+      this.attachRoom(new RoomModel({ server: this.server || location.origin, classId: this.classId, token: this.token, level: this.level }));
     }
     await this.room!.join();
   }
@@ -99,6 +121,7 @@ export class FitClassRoom extends FitElement {
 
   protected override willUpdate(_changed: PropertyValues): void {
     this.connectionState = this.room?.state.connection ?? 'disconnected';
+    this.lastSelfId = this.room?.state.self?.id ?? this.lastSelfId;
   }
 
   protected override render(): TemplateResult {
@@ -106,7 +129,7 @@ export class FitClassRoom extends FitElement {
     const phase = s?.phase ?? 'idle';
     const inRoom = phase === 'joining' || phase === 'joined';
     return html`
-      <div part="base" class="room">
+      <div part="base" class="room" data-mode=${this.room?.fitness.state?.mode ?? 'teach'}>
         <header part="header">
           <span class="title">${s?.classTitle ?? 'Live class'}</span>
           <span part="connection-state" class="connection" role="status" aria-label="Connection" data-testid="connection-state" data-state=${this.connectionState}
@@ -119,8 +142,21 @@ export class FitClassRoom extends FitElement {
     `;
   }
 
+  protected override updated(): void {
+    // Counters slotted in by the page count in this room too.
+    for (const el of this.querySelectorAll('fit-rep-counter')) if (el.room !== this.room) el.attachRoom(this.room);
+    this.beepOnPhaseChange();
+  }
+
+  private beepOnPhaseChange(): void {
+    const r = this.room?.fitness.timerReading();
+    const key = r ? `${r.round}:${r.phase}` : '';
+    if (this.beep && key && this.lastPhaseKey && key !== this.lastPhaseKey) beep(r!.phase === 'work' ? 880 : 440);
+    this.lastPhaseKey = key;
+  }
+
   private renderMessage(s: RoomState | undefined): TemplateResult | typeof nothing {
-    const msg = s?.error ?? s?.notice;
+    const msg = s?.error ?? s?.notice ?? this.actionError;
     if (!msg) return nothing;
     return html`<p part="message" class="message ${s?.error ? '' : 'notice'}" role="alert" data-testid="error-message" data-code=${msg.code}>
       ${msg.message}
@@ -129,36 +165,87 @@ export class FitClassRoom extends FitElement {
 
   private renderLobby(phase: RoomState['phase']): TemplateResult {
     const label = phase === 'idle' ? 'Join class' : 'Rejoin class';
+    const ended = this.room?.state.notice?.code === 'room_ended';
+    const isMember = roleHint(this.token) !== 'coach';
     return html`<div class="lobby">
-      <span>${phase === 'left' ? 'You left the class.' : 'Ready when you are: your camera turns on when you join.'}</span>
-      <button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>
+      ${ended ? summaryView(this.room!.fitness, this.lastSelfId) : nothing}
+      <span>${ended ? 'Thanks for training!' : phase === 'left' ? 'You left the class.' : 'Ready when you are: your camera turns on when you join.'}</span>
+      ${isMember && !ended
+        ? html`<label class="level-pick">Your level
+            <select data-testid="level-select" @change=${(e: Event) => (this.level = (e.target as HTMLSelectElement).value as Level)}>
+              ${LEVELS.map((l) => html`<option value=${l} ?selected=${this.level === l}>${levelLabel(l)}</option>`)}
+            </select>
+          </label>`
+        : nothing}
+      ${ended ? nothing : html`<button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>`}
     </div>`;
   }
 
   private renderRoom(s: RoomState): TemplateResult {
+    const fitness = this.room!.fitness;
+    const selfId = s.self?.id;
     const amCoach = s.self?.role === 'coach';
+    const mode = fitness.state?.mode ?? 'teach';
+    const spotlightId = fitness.state?.spotlightId ?? null;
     const coach = amCoach ? undefined : s.participants.find((p) => p.role === 'coach');
-    const others = s.participants.filter((p) => p !== coach);
-    const selfPreview = s.localStream
-      ? html`<div class="self"><video part="self-video" data-testid="self-video" aria-label="Your camera" autoplay playsinline muted .srcObject=${s.localStream}></video></div>`
-      : nothing;
-    const grid = html`<div part="grid" class="grid">${repeat(others, (p) => p.id, (p) => this.renderTile(p))}</div>`;
+    const members = s.participants.filter((p) => p.role === 'member');
+    const spotlit = spotlightId && spotlightId !== selfId ? s.participants.find((p) => p.id === spotlightId) : undefined;
+    const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId);
+
+    const selfVideo = (large: boolean) =>
+      s.localStream
+        ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label="Your camera" autoplay playsinline muted .srcObject=${s.localStream}></video>`
+        : nothing;
+
+    let stage: TemplateResult;
+    if (spotlit) {
+      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} aria-label=${`${spotlit.displayName} (spotlight)`} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
+    } else if (selfLarge) {
+      stage = selfVideo(true) as TemplateResult;
+    } else if (amCoach) {
+      stage = members.length ? this.renderGrid(members, fitness) : html`<div class="waiting">You are live. Members appear here as they join.</div>`;
+    } else if (coach?.hasVideo) {
+      stage = html`<video part="coach-video" data-testid="coach-video" aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
+    } else {
+      stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : 'Waiting for the coach…'}</div>`;
+    }
+    // Members always hear the coach, even while someone else is on the stage.
+    const coachAudio = coach && (spotlit || !coach.hasVideo) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
+
     return html`
+      ${amCoach && s.phase === 'joined' ? coachPanel(fitness, this.coachUi, (patch) => (this.coachUi = { ...this.coachUi, ...patch }), this.run) : nothing}
       <div part="stage" class="stage">
-        ${amCoach
-          ? others.length
-            ? grid
-            : html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : 'You are live. Members appear here as they join.'}</div>`
-          : coach?.hasVideo
-            ? html`<video part="coach-video" data-testid="coach-video" aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`
-            : html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : 'Waiting for the coach…'}</div>`}
-        ${selfPreview}
+        ${stage}
+        ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
+        ${coachAudio}
       </div>
-      ${amCoach ? nothing : others.length ? grid : nothing}
+      ${amCoach && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
+      ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds) : nothing}
+      ${!amCoach && s.phase === 'joined' && selfId
+        ? html`<div part="member-panel" class="member-panel">
+            ${exerciseCard(fitness, selfId)} ${timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds)}
+            <slot name="rep-counter"><fit-rep-counter .room=${this.room}></fit-rep-counter></slot>
+            ${micControl(fitness, selfId, this.run, (muted) => this.setLocalMic(muted))}
+            ${leaderboard(fitness, [...members, ...(s.self ? [s.self] : [])])}
+          </div>`
+        : nothing}
       <footer>
         <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>Leave</button>
       </footer>
     `;
+  }
+
+  private renderGrid(members: readonly RemoteParticipant[], fitness: ClassModel): TemplateResult {
+    const tiles = (list: readonly RemoteParticipant[]) => repeat(list, (p) => p.id, (p) => this.renderTile(p));
+    if (!this.coachUi.groupByLevel) return html`<div part="grid" class="grid">${tiles(members)}</div>`;
+    return html`<div part="grid" class="grid-groups">
+      ${LEVELS.map((l) => {
+        const inLevel = members.filter((p) => fitness.levelOf(p.id) === l);
+        return inLevel.length
+          ? html`<section class="level-group" data-level=${l}><h4>${levelLabel(l)}</h4><div class="grid">${tiles(inLevel)}</div></section>`
+          : nothing;
+      })}
+    </div>`;
   }
 
   private renderTile(p: RemoteParticipant): TemplateResult {
@@ -168,14 +255,50 @@ export class FitClassRoom extends FitElement {
       .join('')
       .slice(0, 2)
       .toUpperCase();
-    return html`<figure part="tile" data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role}>
+    const fitness = this.room!.fitness;
+    const level = fitness.levelOf(p.id);
+    const amCoach = this.room?.state.self?.role === 'coach';
+    return html`<figure part="tile" data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''}>
       ${p.hasVideo || p.hasAudio
         ? html`<video autoplay playsinline aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
         : nothing}
       ${p.hasVideo ? nothing : html`<div class="avatar" aria-hidden="true">${initials}</div>`}
-      <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : ''}</figcaption>
+      <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
+      ${amCoach ? coachTileControls(fitness, p, this.run) : nothing}
     </figure>`;
   }
+
+  /** Runs a class intent; a refusal shows as a notice and a `fit-error`, and the class goes on. */
+  private readonly run = (intent: () => Promise<unknown>): void => {
+    this.actionError = undefined;
+    intent().then(
+      () => this.requestUpdate(),
+      (err: { code?: string; message?: string }) => {
+        this.actionError = { code: err.code ?? 'internal_error', message: err.message ?? 'That did not work' };
+        this.emit('fit-error', this.actionError);
+        this.requestUpdate();
+      },
+    );
+  };
+
+  private setLocalMic(muted: boolean): void {
+    for (const t of this.room?.state.localStream?.getAudioTracks() ?? []) t.enabled = !muted;
+  }
+}
+
+/** A short tone at a timer phase change (Web Audio; no asset to load). */
+function beep(freq: number): void {
+  const Ctx = globalThis.AudioContext;
+  if (!Ctx) return;
+  const ctx = new Ctx();
+  const osc = ctx.createOscillator();
+  const gain = ctx.createGain();
+  gain.gain.value = 0.15;
+  osc.frequency.value = freq;
+  osc.connect(gain).connect(ctx.destination);
+  osc.start();
+  osc.stop(ctx.currentTime + 0.18);
+  osc.onended = () => void ctx.close();
 }
 
 declare global {

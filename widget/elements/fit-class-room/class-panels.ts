@@ -1,0 +1,151 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { LEVELS } from '../../../protocol/class-constants.js';
+import type { Level, Target } from '../../../protocol/class-state.js';
+import type { TimerReading } from '../../../protocol/timer.js';
+import type { ClassModel } from '../../room/class-model.js';
+import type { RemoteParticipant } from '../../room/room-model.js';
+
+/*
+ * Templates for the fitness parts of <fit-class-room>: pure functions of the class model, with
+ * intents wired to its methods. Kept apart from the element so each stays readable.
+ */
+
+export const levelLabel = (l: Level) => l[0]!.toUpperCase() + l.slice(1);
+export const targetLabel = (t: Target) => ('reps' in t ? `${t.reps} reps` : `${t.seconds} s`);
+
+/** Runs an intent; a refusal is shown through the room's error path by the caller. */
+export type Run = (intent: () => Promise<unknown>) => void;
+
+export function timerView(reading: TimerReading | undefined, rounds: number | undefined): TemplateResult | typeof nothing {
+  if (!reading) return nothing;
+  const secs = Math.ceil(reading.remainingMs / 1000);
+  const clock = `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
+  const label = reading.phase === 'done' ? 'Done' : reading.phase === 'work' ? 'Work' : 'Rest';
+  return html`<div part="timer" class="timer ${reading.phase}" data-testid="timer" data-phase=${reading.phase} data-remaining-ms=${Math.round(reading.remainingMs)} role="timer" aria-live="off">
+    <span class="phase">${label}${reading.paused ? ' · paused' : ''}</span>
+    <span class="clock">${reading.phase === 'done' ? '0:00' : clock}</span>
+    <span class="round">round ${reading.round}/${rounds ?? 1}</span>
+  </div>`;
+}
+
+export function exerciseCard(fitness: ClassModel, selfId: string | undefined): TemplateResult {
+  const card = fitness.cardFor(selfId);
+  const level = fitness.levelOf(selfId);
+  return html`<div part="exercise-card" class="card" data-testid="exercise-card" data-exercise-id=${card?.exercise.id ?? ''}>
+    ${level ? html`<span class="badge" data-testid="my-level">${levelLabel(level)}</span>` : nothing}
+    ${card
+      ? html`<strong class="exercise">${card.exercise.name}</strong><span class="target">${targetLabel(card.target)}</span>`
+      : html`<span class="exercise muted">Warm-up: follow the coach</span>`}
+  </div>`;
+}
+
+export function leaderboard(fitness: ClassModel, people: readonly { id: string; displayName: string }[]): TemplateResult {
+  const rows = people
+    .filter((p) => fitness.state?.participants[p.id])
+    .map((p) => ({ ...p, reps: fitness.totalReps(p.id) }))
+    .sort((a, b) => b.reps - a.reps)
+    .slice(0, 5);
+  return html`<ol part="leaderboard" class="leaderboard" data-testid="leaderboard" aria-label="Leaderboard">
+    ${rows.map((r) => html`<li data-participant-id=${r.id}><span>${r.displayName}</span><span class="num">${r.reps}</span></li>`)}
+  </ol>`;
+}
+
+export interface CoachPanelState {
+  exerciseIndex: number;
+  exerciseLevel: Level | 'all';
+  work: number;
+  rest: number;
+  rounds: number;
+  confirmEnd: boolean;
+  groupByLevel: boolean;
+}
+
+export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch: Partial<CoachPanelState>) => void, run: Run): TemplateResult {
+  const st = fitness.state;
+  const mode = st?.mode ?? 'teach';
+  const timer = fitness.timerReading();
+  const num = (e: Event) => Number((e.target as HTMLInputElement).value);
+  return html`<div part="coach-controls" class="coach-controls" data-testid="coach-controls">
+    <div class="group" role="group" aria-label="Mode">
+      <button class="chip" data-testid="mode-teach" aria-pressed=${mode === 'teach'} @click=${() => run(() => fitness.setMode('teach'))}>Teach</button>
+      <button class="chip" data-testid="mode-workout" aria-pressed=${mode === 'workout'} @click=${() => run(() => fitness.setMode('workout'))}>Workout</button>
+    </div>
+    <div class="group" role="group" aria-label="Exercise">
+      <select data-testid="exercise-select" aria-label="Exercise" @change=${(e: Event) => set({ exerciseIndex: num(e) })}>
+        ${(st?.plan ?? []).map((ex, i) => html`<option value=${i} ?selected=${i === ui.exerciseIndex}>${i + 1}. ${ex.name}</option>`)}
+      </select>
+      <select data-testid="exercise-level" aria-label="For level" @change=${(e: Event) => set({ exerciseLevel: (e.target as HTMLSelectElement).value as Level | 'all' })}>
+        <option value="all" ?selected=${ui.exerciseLevel === 'all'}>All levels</option>
+        ${LEVELS.map((l) => html`<option value=${l} ?selected=${ui.exerciseLevel === l}>${levelLabel(l)}</option>`)}
+      </select>
+      <button class="chip" data-testid="show-exercise" ?disabled=${!st?.plan.length}
+        @click=${() => run(() => fitness.showExercise(ui.exerciseIndex, ui.exerciseLevel === 'all' ? null : ui.exerciseLevel))}>Show</button>
+      <button class="chip" data-testid="next-exercise" ?disabled=${!st?.plan.length} @click=${() => run(() => fitness.advance())}>Next exercise</button>
+    </div>
+    <div class="group" role="group" aria-label="Timer">
+      ${timer && timer.phase !== 'done'
+        ? html`${timer.paused
+              ? html`<button class="chip" data-testid="timer-resume" @click=${() => run(() => fitness.controlTimer('resume'))}>Resume</button>`
+              : html`<button class="chip" data-testid="timer-pause" @click=${() => run(() => fitness.controlTimer('pause'))}>Pause</button>`}
+            <button class="chip" data-testid="timer-skip" @click=${() => run(() => fitness.controlTimer('skip'))}>Skip</button>
+            <button class="chip" data-testid="timer-stop" @click=${() => run(() => fitness.controlTimer('stop'))}>Stop</button>`
+        : html`<label>Work <input type="number" min="1" max="3600" .value=${String(ui.work)} @change=${(e: Event) => set({ work: num(e) })} /></label>
+            <label>Rest <input type="number" min="0" max="3600" .value=${String(ui.rest)} @change=${(e: Event) => set({ rest: num(e) })} /></label>
+            <label>× <input type="number" min="1" max="100" .value=${String(ui.rounds)} @change=${(e: Event) => set({ rounds: num(e) })} /></label>
+            <button class="chip" data-testid="timer-start" @click=${() => run(() => fitness.startTimer({ workSeconds: ui.work, restSeconds: ui.rest, rounds: ui.rounds }))}>Start timer</button>`}
+    </div>
+    <div class="group" role="group" aria-label="Class">
+      <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> Group by level</label>
+      <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(false))}>Mute all</button>
+      ${st?.spotlightId ? html`<button class="chip" data-testid="spotlight-off" @click=${() => run(() => fitness.spotlight(null))}>End spotlight</button>` : nothing}
+      ${ui.confirmEnd
+        ? html`<button class="chip danger" data-testid="confirm-end" @click=${() => run(() => fitness.end())}>Really end class</button>
+            <button class="chip" @click=${() => set({ confirmEnd: false })}>Keep going</button>`
+        : html`<button class="chip danger" data-testid="end-class" @click=${() => set({ confirmEnd: true })}>End class</button>`}
+    </div>
+  </div>`;
+}
+
+/** The coach's controls on one member's tile: level, reps, mute, spotlight, remove. */
+export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run: Run): TemplateResult | typeof nothing {
+  const s = fitness.state?.participants[p.id];
+  if (!s || p.role !== 'member') return nothing;
+  return html`<div class="tile-controls">
+    <select class="mini" data-testid="tile-level" aria-label=${`Level of ${p.displayName}`} @change=${(e: Event) => run(() => fitness.setLevel(p.id, (e.target as HTMLSelectElement).value as Level))}>
+      ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l)}</option>`)}
+    </select>
+    <span class="reps" data-testid="tile-reps" title="Reps this exercise / in class">${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}</span>
+    <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach))}>${s.mutedByCoach ? 'Unmute' : 'Mute'}</button>
+    <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${fitness.state?.spotlightId === p.id ? 'Unspotlight' : 'Spotlight'}</button>
+    <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>Remove</button>
+  </div>`;
+}
+
+/** A member's own microphone state: muted by the coach (maybe locked), or a mute button. */
+export function micControl(fitness: ClassModel, selfId: string, run: Run, onLocal: (muted: boolean) => void): TemplateResult {
+  const s = fitness.state?.participants[selfId];
+  if (s?.mutedByCoach) {
+    return html`<div class="mic muted" data-testid="mic-state" data-muted="true" role="status">
+      ${s.micLocked ? 'The coach muted you' : 'You are muted'}
+      ${s.micLocked ? nothing : html`<button class="chip" data-testid="unmute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, false), onLocal(false)))}>Unmute</button>`}
+    </div>`;
+  }
+  return html`<div class="mic" data-testid="mic-state" data-muted="false">
+    <button class="chip" data-testid="mute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, true), onLocal(true)))}>Mute me</button>
+  </div>`;
+}
+
+export function summaryView(fitness: ClassModel, selfId: string | undefined): TemplateResult | typeof nothing {
+  const st = fitness.state;
+  const mine = selfId ? st?.participants[selfId] : undefined;
+  if (!st || !mine) return nothing;
+  const names = new Map(st.plan.map((e) => [e.id, e.name]));
+  const rows = Object.entries(mine.reps);
+  return html`<section part="summary" class="summary" data-testid="class-summary">
+    <h3>Your class</h3>
+    ${rows.length
+      ? html`<ul>${rows.map(([id, n]) => html`<li data-exercise-id=${id}><span>${names.get(id) ?? 'Free reps'}</span><span class="num">${n}</span></li>`)}</ul>`
+      : html`<p>No reps counted this time.</p>`}
+    <p class="total">Total: <strong data-testid="summary-total">${rows.reduce((a, [, n]) => a + n, 0)}</strong> reps</p>
+  </section>`;
+}

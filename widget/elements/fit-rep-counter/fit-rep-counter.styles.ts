@@ -1,0 +1,53 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --_accent: var(--fit-accent, #ff5a1f);
+    --_fg: var(--fit-fg, #f4f5f7);
+    --_muted: var(--fit-muted, #9aa3ad);
+    display: inline-block;
+    font-family: var(--fit-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    color: var(--_fg);
+  }
+  button {
+    width: var(--fit-rep-size, 140px);
+    height: var(--fit-rep-size, 140px);
+    border-radius: 50%;
+    border: 0;
+    cursor: pointer;
+    display: grid;
+    place-content: center;
+    gap: 2px;
+    color: #fff;
+    background: radial-gradient(circle at 35% 30%, color-mix(in srgb, var(--_accent) 70%, white), var(--_accent));
+    box-shadow: 0 6px 20px color-mix(in srgb, var(--_accent) 40%, transparent);
+    font: inherit;
+    touch-action: manipulation;
+    user-select: none;
+    transition: transform 80ms ease-out;
+  }
+  button:active {
+    transform: scale(0.95);
+  }
+  button:focus-visible {
+    outline: 3px solid color-mix(in srgb, var(--_accent) 50%, white);
+    outline-offset: 3px;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.5;
+  }
+  .count {
+    font-size: 2.6rem;
+    font-weight: 800;
+    line-height: 1;
+    font-variant-numeric: tabular-nums;
+  }
+  .label {
+    font-size: 0.8rem;
+    opacity: 0.9;
+  }
+  .pending {
+    opacity: 0.75;
+  }
+`;

@@ -1,0 +1,81 @@
+import { html, type TemplateResult } from 'lit';
+import type { RoomModel } from '../../room/room-model.js';
+import { FitElement } from '../fit-element.js';
+import { RoomController } from '../room-controller.js';
+import { styles } from './fit-rep-counter.styles.js';
+
+/**
+ * A big tap target that counts reps toward the member's current exercise. The count shown is the
+ * server's; taps still on their way show as `+n`.
+ *
+ * @summary Tap (or Space/Enter) for each rep.
+ *
+ * @fires fit-rep - A rep was acknowledged. `detail: { count }`.
+ * @fires fit-error - A rep could not be counted. `detail: { code, message }`.
+ *
+ * @csspart button - The tap target.
+ * @csspart count - The number.
+ *
+ * @cssproperty --fit-rep-size - Diameter of the tap target.
+ * @cssproperty --fit-accent - Colour of the tap target.
+ */
+export class FitRepCounter extends FitElement {
+  static override styles = styles;
+
+  private readonly roomController = new RoomController(this);
+  private currentRoom: RoomModel | undefined;
+
+  /** The room this counter counts in; `<fit-class-room>` sets it for counters inside or slotted into it. */
+  get room(): RoomModel | undefined {
+    return this.currentRoom;
+  }
+  set room(room: RoomModel | undefined) {
+    this.currentRoom = room;
+    this.roomController.set(room);
+  }
+
+  /** Connects the counter to a room (done by `<fit-class-room>`). */
+  attachRoom(room: RoomModel | undefined): void {
+    this.room = room;
+  }
+
+  /** Counts one rep. */
+  async tap(): Promise<void> {
+    const room = this.room;
+    if (!room || room.state.phase !== 'joined') return;
+    try {
+      const count = await room.fitness.tapRep();
+      this.emit('fit-rep', { count });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      this.emit('fit-error', { code: e.code ?? 'internal_error', message: e.message ?? 'Could not count that rep' });
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const room = this.room;
+    const selfId = room?.state.self?.id;
+    const fitness = room?.fitness;
+    const count = fitness?.currentReps(selfId) ?? 0;
+    const pending = fitness?.pendingTaps ?? 0;
+    const card = fitness?.cardFor(selfId);
+    const target = card && 'reps' in card.target ? ` of ${card.target.reps}` : '';
+    const usable = room?.state.phase === 'joined' && room.state.self?.role === 'member';
+    return html`<button
+      part="button"
+      data-testid="rep-button"
+      ?disabled=${!usable}
+      aria-label=${`Count a rep. ${count}${target} done${card ? ` of ${card.exercise.name}` : ''}`}
+      @click=${() => void this.tap()}
+    >
+      <span part="count" class="count" data-testid="rep-count" aria-hidden="true">${count}</span>
+      <span class="label ${pending ? 'pending' : ''}" aria-hidden="true">${pending ? `+${pending}` : target ? `reps${target}` : 'reps'}</span>
+    </button>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fit-rep-counter': FitRepCounter;
+  }
+}
