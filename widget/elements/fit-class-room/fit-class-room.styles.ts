@@ -142,7 +142,8 @@ export const styles = css`
     grid-template-columns: repeat(auto-fill, minmax(var(--fit-tile-min-width, 200px), 1fr));
     gap: 8px;
   }
-  .stage .grid {
+  .stage > .grid,
+  .stage > .grid-groups {
     position: absolute;
     inset: 0;
     padding: 8px;
