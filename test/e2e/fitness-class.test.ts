@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '../../backend/main.js';
+import { startBackend } from '../support/backend.js';
+import { launchChromium } from '../support/chromium.js';
+import { probeVideo } from '../support/video.js';
+
+/*
+ * A whole fitness class in Debian chromium through the demo pages: a coach and three members at
+ * different levels, against the real backend.
+ */
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startBackend();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(role: 'coach' | 'member', name: string, level?: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/${role}.html?class=demo-hiit&name=${encodeURIComponent(name)}`);
+  await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
+  if (level) await page.getByTestId('level-select').selectOption(level);
+  await page.getByTestId('join-button').click();
+  await page.getByTestId('leave-button').waitFor();
+  return page;
+}
+
+/** Reads the room model in the page (source text: tsx must not rewrite page functions). */
+const inRoom = <T>(page: Page, expr: string): Promise<T> => page.evaluate(`(() => { const room = document.querySelector('fit-class-room').room; return ${expr}; })()`) as Promise<T>;
+const selfId = (page: Page) => inRoom<string>(page, 'room.state.self.id');
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<number> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - t0;
+}
+
+test('coach and three members run a class: modes, levels, cards, reps, timer, mute, spotlight, remove, end', { timeout: 240_000 }, async () => {
+  const coach = await open('coach', 'Coach Sam');
+  const bea = await open('member', 'Bea', 'beginner');
+  const ian = await open('member', 'Ian', 'intermediate');
+  const ada = await open('member', 'Ada', 'advanced');
+  const members = [bea, ian, ada];
+  const [beaId, ianId, adaId] = await Promise.all(members.map(selfId));
+  await until('coach sees three member tiles', async () => (await coach.locator('[data-testid="participant-tile"][data-role="member"]').count()) === 3, 20_000);
+  for (const [page, level] of [[bea, 'Beginner'], [ian, 'Intermediate'], [ada, 'Advanced']] as const) {
+    assert.equal(await page.getByTestId('my-level').textContent(), level);
+  }
+
+  // Mode switch reaches everyone.
+  await coach.getByTestId('mode-workout').click();
+  const modeMs = await until('everyone in workout mode', async () =>
+    (await Promise.all([coach, ...members].map((p) => p.locator('fit-class-room').evaluate((el) => el.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('data-mode'))))).every((m) => m === 'workout'),
+  );
+  console.log(`mode switch → every client re-laid out: ${modeMs} ms (as seen by the test's polling)`);
+  assert.equal(await coach.getByTestId('mode-workout').getAttribute('aria-pressed'), 'true');
+
+  // The plan: everyone on exercise 1, then exercise 3 pushed to intermediate only.
+  await coach.getByTestId('next-exercise').click();
+  await until('everyone sees squats', async () => (await Promise.all(members.map((p) => p.getByTestId('exercise-card').getAttribute('data-exercise-id')))).every((id) => id === 'squats'));
+  assert.match((await ada.getByTestId('exercise-card').textContent())!, /25 reps/, 'advanced target');
+  assert.match((await bea.getByTestId('exercise-card').textContent())!, /10 reps/, 'beginner target');
+  await coach.getByTestId('exercise-select').selectOption('2');
+  await coach.getByTestId('exercise-level').selectOption('intermediate');
+  await coach.getByTestId('show-exercise').click();
+  await until('Ian sees the plank', async () => (await ian.getByTestId('exercise-card').getAttribute('data-exercise-id')) === 'plank');
+  assert.equal(await bea.getByTestId('exercise-card').getAttribute('data-exercise-id'), 'squats', 'beginner keeps the card');
+  assert.equal(await ada.getByTestId('exercise-card').getAttribute('data-exercise-id'), 'squats', 'advanced keeps the card');
+
+  // Reps: taps show on the coach's tile for that member.
+  for (let i = 0; i < 5; i++) await bea.getByTestId('rep-button').click();
+  for (let i = 0; i < 3; i++) await ian.getByTestId('rep-button').press('Enter');
+  const beaTile = coach.locator(`[data-testid="participant-tile"][data-participant-id="${beaId}"] [data-testid="tile-reps"]`);
+  const ianTile = coach.locator(`[data-testid="participant-tile"][data-participant-id="${ianId}"] [data-testid="tile-reps"]`);
+  await until('coach sees Bea’s 5 reps', async () => (await beaTile.textContent())?.trim() === '5 · 5');
+  await until('coach sees Ian’s 3 reps', async () => (await ianTile.textContent())?.trim() === '3 · 3');
+  assert.equal((await bea.getByTestId('rep-count').textContent())?.trim(), '5');
+
+  // Timer: every screen agrees on when this phase ends.
+  await coach.getByTestId('timer-start').click();
+  await until('timers shown', async () => (await Promise.all(members.map((p) => p.getByTestId('timer').count()))).every((n) => n === 1));
+  const ends = await Promise.all([coach, ...members].map((p) => inRoom<number>(p, 'Date.now() + room.fitness.timerReading().remainingMs')));
+  const spread = Math.max(...ends) - Math.min(...ends);
+  console.log(`timer phase end spread across 4 clients: ${spread} ms`);
+  assert.ok(spread < 250, `timers agree within 250 ms (spread ${spread} ms)`);
+  assert.equal(await ian.getByTestId('timer').getAttribute('data-phase'), 'work');
+
+  // Mute: the coach mutes Bea; she sees it.
+  await coach.locator(`[data-testid="participant-tile"][data-participant-id="${beaId}"] [data-testid="tile-mute"]`).click();
+  await until('Bea sees she is muted', async () => (await bea.getByTestId('mic-state').getAttribute('data-muted')) === 'true');
+
+  // Spotlight: Ada is large for every member.
+  await coach.locator(`[data-testid="participant-tile"][data-participant-id="${adaId}"] [data-testid="tile-spotlight"]`).click();
+  for (const page of [bea, ian]) {
+    const spot = page.getByTestId('spotlight-video');
+    await spot.waitFor({ timeout: 15_000 });
+    assert.equal(await spot.getAttribute('data-participant-id'), adaId);
+    await until('spotlight video moves', async () => (await probeVideo(spot, 400)).framesInWindow > 0, 15_000);
+  }
+
+  // Remove: Ian is out and cannot come back with the same token.
+  await coach.locator(`[data-testid="participant-tile"][data-participant-id="${ianId}"] [data-testid="tile-remove"]`).click();
+  await until('Ian is told', async () => (await ian.getByTestId('error-message').getAttribute('data-code').catch(() => null)) === 'room_removed');
+  await until('Ian’s tile is gone', async () => (await coach.locator(`[data-participant-id="${ianId}"]`).count()) === 0);
+  await ian.getByTestId('join-button').click();
+  await until('rejoin refused', async () => (await ian.getByTestId('error-message').getAttribute('data-code').catch(() => null)) === 'removed');
+
+  // End: members see the end screen with their own summary, equal to their taps.
+  await coach.getByTestId('end-class').click();
+  await coach.getByTestId('confirm-end').click();
+  await until('Bea’s summary', async () => (await bea.getByTestId('class-summary').count()) === 1);
+  assert.equal(await bea.getByTestId('summary-total').textContent(), '5');
+  await until('Ada’s summary', async () => (await ada.getByTestId('class-summary').count()) === 1);
+  assert.equal(await ada.getByTestId('summary-total').textContent(), '0');
+  assert.equal(await bea.getByTestId('join-button').count(), 0, 'an ended class offers no rejoin');
+});
