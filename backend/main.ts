@@ -66,6 +66,12 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
     rtpCapabilities,
+    planChanged: (classId, plan) => {
+      const live = liveClasses.get(classId);
+      if (!live) return;
+      live.rules.replacePlan(plan);
+      io.to(live.channel).emit('class:state', live.rules.view());
+    },
   });
   const server = http.createServer(app);
   const io = new SocketServer(server, {

@@ -87,6 +87,11 @@ export class ClassRules {
 
   setPlan(actorId: string, plan: Plan): void {
     this.assertCoach(actorId, 'edit the plan');
+    this.replacePlan(plan);
+  }
+
+  /** A plan changed through the REST API (already authorised there). */
+  replacePlan(plan: Plan): void {
     this.plan = plan;
     for (const level of LEVELS) {
       const i = this.cards[level];

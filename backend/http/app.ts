@@ -10,6 +10,7 @@ import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
+import { classesApi, type ClassesApiDeps } from './classes-api.js';
 
 export interface HttpDeps {
   repos: Repositories;
@@ -22,6 +23,7 @@ export interface HttpDeps {
   health: () => Record<string, unknown>;
   /** Every class router's RTP capabilities (public, the same for all classes). */
   rtpCapabilities: unknown;
+  planChanged: ClassesApiDeps['planChanged'];
 }
 
 const devTokenSchema = z.object({
@@ -99,6 +101,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.json({ token, expiresIn: ttl });
     });
   }
+
+  api.use('/v1/classes', classesApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, planChanged: deps.planChanged }));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));
   app.use('/api', api);

@@ -104,8 +104,8 @@ export function attendanceRepository(db: Q) {
       return rows.length;
     },
     async listForClass(classId: string) {
-      const { rows } = await db.query<{ identity: string; display_name: string; role: string; joined_at: Date; left_at: Date | null }>(
-        `SELECT p.identity, p.display_name, a.role, a.joined_at, a.left_at
+      const { rows } = await db.query<{ identity: string; display_name: string; role: 'coach' | 'member'; level: string | null; joined_at: Date; left_at: Date | null }>(
+        `SELECT p.identity, p.display_name, a.role, a.level, a.joined_at, a.left_at
            FROM attendance a JOIN participants p ON p.id = a.participant_id
           WHERE a.class_id = $1 ORDER BY a.joined_at, a.id`,
         [classId],
@@ -125,6 +125,15 @@ export function repRepository(db: Q) {
         [r.classId, r.participantDbId, r.exerciseId, r.opId],
       );
       return rows.length === 1;
+    },
+    /** Reps per person and exercise in a class. */
+    async countsForClass(classId: string): Promise<Array<{ identity: string; exerciseId: string; count: number }>> {
+      const { rows } = await db.query<{ identity: string; exercise_id: string; n: string | number }>(
+        `SELECT p.identity, r.exercise_id, count(*) AS n FROM reps r JOIN participants p ON p.id = r.participant_id
+          WHERE r.class_id = $1 GROUP BY p.identity, r.exercise_id`,
+        [classId],
+      );
+      return rows.map((r) => ({ identity: r.identity, exerciseId: r.exercise_id, count: Number(r.n) }));
     },
     /** A person's stored reps in a class: counts per exercise and the operation ids seen. */
     async forParticipant(classId: string, participantDbId: number): Promise<{ counts: Record<string, number>; opIds: string[] }> {

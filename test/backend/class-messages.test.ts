@@ -133,12 +133,40 @@ test('a whole class over the socket: refusals for members, coach controls reach 
   assert.equal(back.res.error?.code, 'removed');
   await request(coach.socket, 'class:spotlight', { participantId: bea.id });
 
+  // The plan through REST: coaches only, validated, and live clients get it at once.
+  const api = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(`${server.url}/api/v1/classes/${DEMO_CLASS_ID}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+  const coachToken = await tokenFor('coach-sam', 'coach');
+  const beaToken = await tokenFor('bea', 'member');
+  const newPlan = [{ id: 'jacks', name: 'Jumping jacks', targets: { beginner: { reps: 10 }, intermediate: { seconds: 30 }, advanced: { seconds: 45 } } }];
+  assert.equal((await api('/plan', beaToken, { method: 'PUT', body: JSON.stringify({ plan: newPlan }) })).status, 403);
+  const badPlan = await api('/plan', coachToken, { method: 'PUT', body: JSON.stringify({ plan: [{ id: 'x', name: 'X', targets: { beginner: { reps: -1 } } }] }) });
+  assert.equal(badPlan.status, 400);
+  assert.equal((await badPlan.json()).error.code, 'bad_request');
+  assert.equal((await fetch(`${server.url}/api/v1/classes/${DEMO_CLASS_ID}/plan`)).status, 401);
+  const replanned = stateWhere(bea.socket, (st) => st.plan.length === 1);
+  assert.equal((await api('/plan', coachToken, { method: 'PUT', body: JSON.stringify({ plan: newPlan }) })).status, 200);
+  assert.equal((await replanned).plan[0]!.id, 'jacks');
+  assert.deepEqual((await (await api('/plan', beaToken)).json()).plan, newPlan);
+
   // End: everyone sees the end; nobody can join afterwards.
   const ended = [nextEvent(bea.socket, 'room:closed'), nextEvent(coach.socket, 'room:closed')];
   await request(coach.socket, 'class:end', {});
   for (const e of await Promise.all(ended)) assert.deepEqual(e, { reason: 'ended' });
   const late = await join('late', 'member');
   assert.equal(late.res.error?.code, 'class_ended');
+
+  // The summary: the coach gets everyone (JSON and CSV), a member only themselves.
+  const full = await (await api('/summary', coachToken)).json();
+  const beaRow = full.people.find((p: { identity: string }) => p.identity === 'bea');
+  assert.equal(beaRow.totalReps, 2);
+  assert.equal(full.people.find((p: { identity: string }) => p.identity === 'ian').reps.plank, 1);
+  assert.ok(full.peakParticipants >= 3);
+  const csv = await (await api('/summary?format=csv', coachToken)).text();
+  assert.match(csv.split('\n')[0]!, /^identity,name,role,level/);
+  const own = await (await api('/summary', beaToken)).json();
+  assert.deepEqual(own.people.map((p: { identity: string }) => p.identity), ['bea']);
+  assert.equal((await api('/summary', await tokenFor('x', 'member', 'demo-yoga'))).status, 403, 'a token for another class');
 });
 
 test('acknowledged reps survive a backend restart and count on from there', { timeout: 60_000 }, async () => {
