@@ -1,4 +1,7 @@
 import type { Plan } from '../../protocol/class-state.js';
+import type { ClassSummary, PersonSummary } from '../../protocol/summary.js';
+
+export type { ClassSummary, PersonSummary };
 
 export interface VisitRow {
   identity: string;
@@ -13,28 +16,6 @@ export interface RepCountRow {
   identity: string;
   exerciseId: string;
   count: number;
-}
-
-export interface PersonSummary {
-  identity: string;
-  displayName: string;
-  role: 'coach' | 'member';
-  level: string | null;
-  firstJoinedAt: string;
-  lastLeftAt: string | null;
-  /** Time present, visits added up (an open visit counts until `now`). */
-  presentSeconds: number;
-  visits: number;
-  reps: Record<string, number>;
-  totalReps: number;
-}
-
-export interface ClassSummary {
-  classId: string;
-  title: string;
-  plan: { id: string; name: string }[];
-  peakParticipants: number;
-  people: PersonSummary[];
 }
 
 /** Builds the end-of-class summary from stored visits and reps. Pure. */

@@ -125,4 +125,11 @@ test('coach and three members run a class: modes, levels, cards, reps, timer, mu
   await until('Ada’s summary', async () => (await ada.getByTestId('class-summary').count()) === 1);
   assert.equal(await ada.getByTestId('summary-total').textContent(), '0');
   assert.equal(await bea.getByTestId('join-button').count(), 0, 'an ended class offers no rejoin');
+  // The coach sees attendance and reps for everyone.
+  await coach.getByTestId('coach-summary').waitFor();
+  const totals = await coach.locator('[data-testid="coach-summary"] tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('[data-testid="summary-member-total"]')!.textContent]),
+  );
+  assert.deepEqual(totals, [['Bea', '5'], ['Ian', '3'], ['Ada', '0']]);
+  assert.equal(await coach.getByTestId('summary-peak').textContent(), '4');
 });

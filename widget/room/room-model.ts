@@ -3,6 +3,7 @@ import type { ErrorBody } from '../../protocol/errors.js';
 import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/participants.js';
 import type { JoinResult } from '../../protocol/signaling.js';
 import type { Level } from '../../protocol/class-state.js';
+import type { ClassSummary } from '../../protocol/summary.js';
 import { ClassModel } from './class-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
@@ -309,6 +310,17 @@ export class RoomModel extends EventTarget {
     void this.localMedia?.then((s) => s?.getTracks().forEach((t) => t.stop()));
     this.localMedia = undefined;
     this.s = { ...this.s, localStream: undefined };
+  }
+
+  /** The class summary from the REST API: everyone for a coach, oneself for a member. */
+  async fetchSummary(): Promise<ClassSummary> {
+    const res = await fetch(new URL(`/api/v1/classes/${encodeURIComponent(this.options.classId)}/summary`, this.options.server), {
+      headers: { authorization: `Bearer ${this.options.token}` },
+      credentials: 'omit',
+    });
+    const body = (await res.json()) as ClassSummary | { error: ErrorBody };
+    if ('error' in body) throw new FitError(body.error.code, body.error.message);
+    return body;
   }
 
   /** Releases everything without notifying (element removed from the page). */

@@ -4,6 +4,7 @@ import type { Level, Target } from '../../../protocol/class-state.js';
 import type { TimerReading } from '../../../protocol/timer.js';
 import type { ClassModel } from '../../room/class-model.js';
 import type { RemoteParticipant } from '../../room/room-model.js';
+import type { ClassSummary } from '../../../protocol/summary.js';
 
 /*
  * Templates for the fitness parts of <fit-class-room>: pure functions of the class model, with
@@ -147,5 +148,28 @@ export function summaryView(fitness: ClassModel, selfId: string | undefined): Te
       ? html`<ul>${rows.map(([id, n]) => html`<li data-exercise-id=${id}><span>${names.get(id) ?? 'Free reps'}</span><span class="num">${n}</span></li>`)}</ul>`
       : html`<p>No reps counted this time.</p>`}
     <p class="total">Total: <strong data-testid="summary-total">${rows.reduce((a, [, n]) => a + n, 0)}</strong> reps</p>
+  </section>`;
+}
+
+/** The coach's end-of-class view: attendance, reps per member per exercise, peak. */
+export function coachSummaryView(s: ClassSummary | undefined): TemplateResult {
+  if (!s) return html`<p class="muted">Loading the class summary…</p>`;
+  const members = s.people.filter((p) => p.role === 'member');
+  const exercises = [...s.plan, { id: 'freestyle', name: 'Free reps' }].filter((e) => members.some((m) => m.reps[e.id]));
+  const minutes = (sec: number) => `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
+  return html`<section part="summary" class="summary coach" data-testid="coach-summary">
+    <h3>Class summary</h3>
+    <p>${members.length} members · peak <strong data-testid="summary-peak">${s.peakParticipants}</strong> in the room at once</p>
+    <table>
+      <thead><tr><th scope="col">Member</th><th scope="col">Level</th><th scope="col">Time</th>${exercises.map((e) => html`<th scope="col">${e.name}</th>`)}<th scope="col">Total</th></tr></thead>
+      <tbody>
+        ${members.map(
+          (m) => html`<tr data-identity=${m.identity}>
+            <th scope="row">${m.displayName}</th><td>${m.level ? levelLabel(m.level as Level) : '–'}</td><td>${minutes(m.presentSeconds)}</td>
+            ${exercises.map((e) => html`<td class="num">${m.reps[e.id] ?? 0}</td>`)}<td class="num" data-testid="summary-member-total">${m.totalReps}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
   </section>`;
 }

@@ -370,6 +370,16 @@ export const styles = css`
     text-align: left;
     color: var(--_fg);
   }
+  .summary table {
+    border-collapse: collapse;
+    font-size: 0.85rem;
+  }
+  .summary th,
+  .summary td {
+    padding: 4px 10px;
+    text-align: left;
+    border-bottom: 1px solid color-mix(in srgb, var(--_fg) 12%, transparent);
+  }
   .summary ul {
     list-style: none;
     padding: 0;

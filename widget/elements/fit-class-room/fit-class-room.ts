@@ -4,12 +4,13 @@ import type { ErrorBody } from '../../../protocol/errors.js';
 import type { Role } from '../../../protocol/participants.js';
 import { LEVELS } from '../../../protocol/class-constants.js';
 import type { Level } from '../../../protocol/class-state.js';
+import type { ClassSummary } from '../../../protocol/summary.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
-import { coachPanel, coachTileControls, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
+import { coachPanel, coachSummaryView, coachTileControls, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { styles } from './fit-class-room.styles.js';
 
 /**
@@ -73,6 +74,9 @@ export class FitClassRoom extends FitElement {
   private lastPhaseKey = '';
   /** Kept after leaving, for the end-of-class summary. */
   private lastSelfId: string | undefined;
+  private lastRole: string | undefined;
+  private coachSummary: ClassSummary | undefined;
+  private summaryRequested = false;
 
   /** The room model; created on join, or set beforehand (tests, Storybook). */
   room: RoomModel | undefined;
@@ -122,6 +126,14 @@ export class FitClassRoom extends FitElement {
   protected override willUpdate(_changed: PropertyValues): void {
     this.connectionState = this.room?.state.connection ?? 'disconnected';
     this.lastSelfId = this.room?.state.self?.id ?? this.lastSelfId;
+    this.lastRole = this.room?.state.self?.role ?? this.lastRole;
+    if (this.lastRole === 'coach' && this.room?.state.notice?.code === 'room_ended' && !this.summaryRequested) {
+      this.summaryRequested = true;
+      this.room.fetchSummary().then(
+        (s) => ((this.coachSummary = s), this.requestUpdate()),
+        (err: { code?: string; message?: string }) => ((this.actionError = { code: err.code ?? 'internal_error', message: err.message ?? 'No summary' }), this.requestUpdate()),
+      );
+    }
   }
 
   protected override render(): TemplateResult {
@@ -168,7 +180,7 @@ export class FitClassRoom extends FitElement {
     const ended = this.room?.state.notice?.code === 'room_ended';
     const isMember = roleHint(this.token) !== 'coach';
     return html`<div class="lobby">
-      ${ended ? summaryView(this.room!.fitness, this.lastSelfId) : nothing}
+      ${ended ? (this.lastRole === 'coach' ? coachSummaryView(this.coachSummary) : summaryView(this.room!.fitness, this.lastSelfId)) : nothing}
       <span>${ended ? 'Thanks for training!' : phase === 'left' ? 'You left the class.' : 'Ready when you are: your camera turns on when you join.'}</span>
       ${isMember && !ended
         ? html`<label class="level-pick">Your level
