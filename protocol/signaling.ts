@@ -26,6 +26,11 @@ export const requestSchemas = {
     level: levelSchema.optional(),
   }).strict(),
   'room:leave': z.object({}).strict(),
+  /**
+   * Follow the class without a seat or media (a standalone rep counter, e.g. on a phone beside
+   * the TV): class state and rep taps for this token's person, who must be in the class.
+   */
+  'room:observe': z.object({}).strict(),
   'transport:create': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
   'transport:connect': z.object({ transportId: id, dtlsParameters: opaque }).strict(),
   'media:produce': z.object({
@@ -95,6 +100,7 @@ export interface ResponseMap {
   'room:capabilities': { routerRtpCapabilities: unknown };
   'room:join': JoinResult;
   'room:leave': Record<string, never>;
+  'room:observe': { participantId: string; classState: ClassStateView; serverNow: number };
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
   'media:produce': { producerId: string };

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { AppError } from '../errors.js';
 import type { Connection } from './connection.js';
 import type { Handler } from './handlers.js';
 
@@ -9,6 +11,7 @@ type ClassMessage =
   | 'class:show-exercise'
   | 'class:advance'
   | 'rep:tap'
+  | 'room:observe'
   | 'timer:start'
   | 'timer:control'
   | 'mic:set-muted'
@@ -38,6 +41,15 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
     return { serverNow: Date.now() };
   },
 
+  async 'room:observe'(conn) {
+    if (conn.live || conn.observing) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the class');
+    const live = conn.deps.liveClasses.get(conn.identity.classId);
+    if (!live || !live.session.get(conn.participantId)) throw new AppError(ErrorCode.NotJoined, 'Join the class first, then the counter follows it');
+    conn.observing = live;
+    conn.socket.join(live.channel);
+    return { participantId: conn.participantId, classState: live.rules.view(), serverNow: Date.now() };
+  },
+
   async 'class:set-mode'(conn, { mode }) {
     return changed(conn, (conn.assertJoined().rules.setMode(conn.participantId, mode), {}));
   },
@@ -62,11 +74,11 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
   },
 
   async 'rep:tap'(conn, { opId }) {
-    const live = conn.assertJoined();
+    const live = conn.classContext();
     const { exerciseId, duplicate } = live.rules.checkRep(conn.participantId, opId);
     if (duplicate) return { exerciseId, count: live.rules.stateOf(conn.participantId)?.reps[exerciseId] ?? 0, duplicate };
     // Stored before it is acknowledged: an acknowledged rep is never lost.
-    const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.participantDbId!, exerciseId, opId });
+    const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.storedParticipantId(), exerciseId, opId });
     const result = live.rules.recordRep(conn.participantId, opId, exerciseId);
     if (fresh && !result.duplicate) conn.broadcast('rep:counted', { participantId: conn.participantId, exerciseId, count: result.count });
     return { exerciseId, count: result.count, duplicate: !fresh || result.duplicate };

@@ -20,6 +20,8 @@ export class Connection implements Seat {
   /** Stable per person and class, so a reconnect keeps the same tile. */
   readonly participantId: string;
   live: LiveClass | undefined;
+  /** Set when following the class without a seat (`room:observe`). */
+  observing: LiveClass | undefined;
   peer: PeerMedia | undefined;
   private attendanceId: number | undefined;
   /** The participants row of this person (reps are stored against it). */
@@ -52,8 +54,23 @@ export class Connection implements Seat {
 
   /** Sends to everyone in the class, this connection included. */
   broadcast<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
-    const live = this.assertJoined();
-    this.socket.nsp.to(live.channel).emit(name, payload);
+    this.socket.nsp.to(this.classContext().channel).emit(name, payload);
+  }
+
+  /** The class this connection is in, seated or observing. */
+  classContext(): LiveClass {
+    const live = this.live ?? this.observing;
+    if (!live) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
+    return live;
+  }
+
+  /** The stored participant row for this person: this seat's, or (observing) their seat's. */
+  storedParticipantId(): number {
+    const live = this.classContext();
+    const seat = this.live ? this : live.seats.get(this.participantId);
+    const id = seat instanceof Connection ? seat.participantDbId : undefined;
+    if (id === undefined) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
+    return id;
   }
 
   /** Everyone re-renders from the class state after any change but a rep. */
@@ -84,6 +101,8 @@ export class Connection implements Seat {
   }
 
   private async doLeave(): Promise<void> {
+    if (this.observing) this.socket.leave(this.observing.channel);
+    this.observing = undefined;
     const live = this.live;
     if (!live) return;
     this.live = undefined;

@@ -1,16 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RoomModel } from '../room/room-model.js';
 
-/** Re-renders its host whenever the room model changes. */
+/** Re-renders its host whenever the room model (any EventTarget with `change`) changes. */
 export class RoomController implements ReactiveController {
-  private model: RoomModel | undefined;
+  private model: EventTarget | undefined;
   private readonly onChange = () => this.host.requestUpdate();
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
-  set(model: RoomModel | undefined): void {
+  set(model: EventTarget | undefined): void {
     this.model?.removeEventListener('change', this.onChange);
     this.model = model;
     model?.addEventListener('change', this.onChange);

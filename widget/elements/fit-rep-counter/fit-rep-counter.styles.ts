@@ -47,6 +47,11 @@ export const styles = css`
     font-size: 0.8rem;
     opacity: 0.9;
   }
+  .message {
+    max-width: 240px;
+    font-size: 0.8rem;
+    color: var(--fit-danger, #ff6b6b);
+  }
   .pending {
     opacity: 0.75;
   }

@@ -1,5 +1,5 @@
-import { html, type TemplateResult } from 'lit';
-import type { RoomModel } from '../../room/room-model.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { ObserverRoom, type CounterRoom } from '../../room/observer-model.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-rep-counter.styles.js';
@@ -8,7 +8,8 @@ import { styles } from './fit-rep-counter.styles.js';
  * A big tap target that counts reps toward the member's current exercise. The count shown is the
  * server's; taps still on their way show as `+n`.
  *
- * @summary Tap (or Space/Enter) for each rep.
+ * @summary Tap (or Space/Enter) for each rep. Inside `<fit-class-room>` it counts for that seat;
+ * on its own (`server`, `class-id`, `token` attributes) it follows the class on a second device.
  *
  * @fires fit-rep - A rep was acknowledged. `detail: { count }`.
  * @fires fit-error - A rep could not be counted. `detail: { code, message }`.
@@ -21,27 +22,63 @@ import { styles } from './fit-rep-counter.styles.js';
  */
 export class FitRepCounter extends FitElement {
   static override styles = styles;
+  static override properties = {
+    server: { type: String },
+    classId: { type: String, attribute: 'class-id' },
+    token: { type: String },
+  };
+
+  /** Standalone use: the backend, class and the member's join token (the member must be in the class). */
+  declare server: string;
+  declare classId: string;
+  declare token: string;
+  private observer: ObserverRoom | undefined;
+
+  constructor() {
+    super();
+    this.server = '';
+    this.classId = '';
+    this.token = '';
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    // Standalone: follow the class on its own connection once the attributes are there.
+    const standalone = !this.currentRoom || this.currentRoom === this.observer;
+    if (standalone && this.token && this.classId && (changed.has('token') || changed.has('classId') || changed.has('server'))) {
+      this.observer?.dispose();
+      this.observer = new ObserverRoom({ server: this.server || location.origin, classId: this.classId, token: this.token });
+      this.room = this.observer;
+      this.observer.start();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.dispose();
+    this.observer = undefined;
+  }
 
   private readonly roomController = new RoomController(this);
-  private currentRoom: RoomModel | undefined;
+  private currentRoom: CounterRoom | undefined;
 
   /** The room this counter counts in; `<fit-class-room>` sets it for counters inside or slotted into it. */
-  get room(): RoomModel | undefined {
+  get room(): CounterRoom | undefined {
     return this.currentRoom;
   }
-  set room(room: RoomModel | undefined) {
+  set room(room: CounterRoom | undefined) {
     this.currentRoom = room;
     this.roomController.set(room);
   }
 
   /** Connects the counter to a room (done by `<fit-class-room>`). */
-  attachRoom(room: RoomModel | undefined): void {
+  attachRoom(room: CounterRoom | undefined): void {
     this.room = room;
   }
 
   /** Counts one rep. */
   async tap(): Promise<void> {
     const room = this.room;
+    if (room instanceof ObserverRoom && room.state.phase === 'error') return room.retry();
     if (!room || room.state.phase !== 'joined') return;
     try {
       const count = await room.fitness.tapRep();
@@ -60,7 +97,8 @@ export class FitRepCounter extends FitElement {
     const pending = fitness?.pendingTaps ?? 0;
     const card = fitness?.cardFor(selfId);
     const target = card && 'reps' in card.target ? ` of ${card.target.reps}` : '';
-    const usable = room?.state.phase === 'joined' && room.state.self?.role === 'member';
+    const usable = (room?.state.phase === 'joined' && room.state.self?.role === 'member') || room?.state.phase === 'error';
+    const problem = room?.state.phase === 'error' ? room.state.error : undefined;
     return html`<button
       part="button"
       data-testid="rep-button"
@@ -70,7 +108,8 @@ export class FitRepCounter extends FitElement {
     >
       <span part="count" class="count" data-testid="rep-count" aria-hidden="true">${count}</span>
       <span class="label ${pending ? 'pending' : ''}" aria-hidden="true">${pending ? `+${pending}` : target ? `reps${target}` : 'reps'}</span>
-    </button>`;
+    </button>
+    ${problem ? html`<p part="message" class="message" role="alert" data-testid="error-message" data-code=${problem.code}>${problem.message} Tap to retry.</p>` : nothing}`;
   }
 }
 
