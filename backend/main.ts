@@ -50,7 +50,10 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   const repos = createRepositories(db);
   const stale = await repos.attendance.closeAllOpen();
   if (stale) logger.info({ stale }, 'closed attendance left open by the previous run');
-  if (config.seedDemo) await seedDemo(repos);
+  if (config.seedDemo) {
+    const { newApiKey } = await seedDemo(repos);
+    if (newApiKey) logger.warn({ apiKey: newApiKey }, 'Demo club API key (shown this once; only its hash is stored)');
+  }
 
   const pool = await poolReady;
   const liveClasses = new LiveClasses(pool, config.rtc, logger);
@@ -72,6 +75,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       live.rules.replacePlan(plan);
       io.to(live.channel).emit('class:state', live.rules.view());
     },
+    classCancelled: (classId) => liveClasses.end(classId),
   });
   const server = http.createServer(app);
   const io = new SocketServer(server, {

@@ -10,7 +10,7 @@ import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
-import { classesApi, type ClassesApiDeps } from './classes-api.js';
+import { classesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
 
 export interface HttpDeps {
   repos: Repositories;
@@ -24,6 +24,7 @@ export interface HttpDeps {
   /** Every class router's RTP capabilities (public, the same for all classes). */
   rtpCapabilities: unknown;
   planChanged: ClassesApiDeps['planChanged'];
+  classCancelled: ClassesApiDeps['classCancelled'];
 }
 
 const devTokenSchema = z.object({
@@ -102,7 +103,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     });
   }
 
-  api.use('/v1/classes', classesApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, planChanged: deps.planChanged }));
+  api.use('/v1/classes', classesApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, planChanged: deps.planChanged, classCancelled: deps.classCancelled }));
+  api.use('/public', publicScheduleApi(deps.repos));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));
   app.use('/api', api);

@@ -36,6 +36,7 @@ export const handlers: Handlers = {
     if (await repos.classes.isRemoved(id.classId, id.identity)) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
     const stored = await repos.classes.get(id.classId);
     if (stored?.status === 'ended') throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+    if (stored?.status === 'cancelled') throw new AppError(ErrorCode.ClassEnded, 'This class was cancelled', 410);
     const live = await liveClasses.open(conn.classRecord);
     live.rules.admit(id.identity);
     if (conn.socket.disconnected) throw new AppError(ErrorCode.NotJoined, 'Disconnected while joining');

@@ -98,6 +98,13 @@ export class LiveClasses {
     this.emptyTimers.delete(classId);
   }
 
+  /** Ends a live class from outside (cancelled through the API): every seat is closed. */
+  end(classId: string): void {
+    const live = this.live.get(classId);
+    if (!live) return;
+    for (const seat of [...live.seats.values()]) seat.close('ended');
+  }
+
   closeAll(): void {
     for (const t of this.emptyTimers.values()) clearTimeout(t);
     this.emptyTimers.clear();

@@ -14,8 +14,10 @@ export interface ClassRecord {
   title: string;
   coachName: string;
   startsAt: Date | null;
-  status: 'scheduled' | 'live' | 'ended';
+  status: 'scheduled' | 'live' | 'ended' | 'cancelled';
   plan: Plan;
+  durationMinutes: number;
+  capacity: number;
 }
 
 type Q = Pick<Db, 'query'>;
@@ -52,18 +54,45 @@ export function classRepository(db: Q) {
     startsAt: (r.starts_at as Date | null) ?? null,
     status: r.status as ClassRecord['status'],
     plan: (r.plan as Plan | null) ?? [],
+    durationMinutes: Number(r.duration_minutes ?? 45),
+    capacity: Number(r.capacity ?? 50),
   });
   return {
     async get(id: string): Promise<ClassRecord | undefined> {
       const { rows } = await db.query('SELECT * FROM classes WHERE id = $1', [id]);
       return rows[0] && map(rows[0]);
     },
-    async upsert(c: Omit<ClassRecord, 'status'>): Promise<void> {
+    /** Creates a class, or (seeding) refreshes its listing but keeps its plan and status. */
+    async upsert(c: Omit<ClassRecord, 'status' | 'durationMinutes' | 'capacity'> & Partial<Pick<ClassRecord, 'durationMinutes' | 'capacity'>>): Promise<void> {
       await db.query(
-        `INSERT INTO classes (id, club_id, title, coach_name, starts_at, plan) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO classes (id, club_id, title, coach_name, starts_at, plan, duration_minutes, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, coach_name = EXCLUDED.coach_name, starts_at = EXCLUDED.starts_at`,
-        [c.id, c.clubId, c.title, c.coachName, c.startsAt, JSON.stringify(c.plan)],
+        [c.id, c.clubId, c.title, c.coachName, c.startsAt, JSON.stringify(c.plan), c.durationMinutes ?? 45, c.capacity ?? 50],
       );
+    },
+    /** Inserts a new class; false if the id is taken. */
+    async create(c: Omit<ClassRecord, 'status'>): Promise<boolean> {
+      const { rows } = await db.query(
+        `INSERT INTO classes (id, club_id, title, coach_name, starts_at, plan, duration_minutes, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [c.id, c.clubId, c.title, c.coachName, c.startsAt, JSON.stringify(c.plan), c.durationMinutes, c.capacity],
+      );
+      return rows.length === 1;
+    },
+    async update(id: string, patch: Partial<Pick<ClassRecord, 'title' | 'coachName' | 'startsAt' | 'durationMinutes' | 'capacity'>>): Promise<void> {
+      const cols: Record<string, unknown> = { title: patch.title, coach_name: patch.coachName, starts_at: patch.startsAt, duration_minutes: patch.durationMinutes, capacity: patch.capacity };
+      const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+      if (!set.length) return;
+      await db.query(`UPDATE classes SET ${set.map(([k], i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...set.map(([, v]) => v)]);
+    },
+    /** A club's classes, soonest first; `from` hides those that started before it. */
+    async listByClub(clubId: string, opts: { from?: Date; includeCancelled?: boolean } = {}): Promise<ClassRecord[]> {
+      const { rows } = await db.query(
+        `SELECT * FROM classes WHERE club_id = $1 AND ($2::timestamptz IS NULL OR starts_at IS NULL OR starts_at >= $2)
+           AND ($3 OR status <> 'cancelled') ORDER BY starts_at NULLS FIRST, id`,
+        [clubId, opts.from ?? null, opts.includeCancelled ?? false],
+      );
+      return rows.map(map);
     },
     async setPlan(id: string, plan: Plan): Promise<void> {
       await db.query('UPDATE classes SET plan = $2 WHERE id = $1', [id, JSON.stringify(plan)]);
@@ -148,7 +177,28 @@ export function repRepository(db: Q) {
   };
 }
 
+export function apiKeyRepository(db: Q) {
+  return {
+    async add(k: { id: string; clubId: string; secretHash: string; label: string }): Promise<void> {
+      await db.query('INSERT INTO club_api_keys (id, club_id, secret_hash, label) VALUES ($1, $2, $3, $4)', [k.id, k.clubId, k.secretHash, k.label]);
+    },
+    async get(id: string): Promise<{ clubId: string; secretHash: string } | undefined> {
+      const { rows } = await db.query<{ club_id: string; secret_hash: string }>('SELECT club_id, secret_hash FROM club_api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+      return rows[0] && { clubId: rows[0].club_id, secretHash: rows[0].secret_hash };
+    },
+    async revoke(id: string): Promise<void> {
+      await db.query('UPDATE club_api_keys SET revoked_at = now() WHERE id = $1', [id]);
+    },
+  };
+}
+
 export type Repositories = ReturnType<typeof createRepositories>;
 export function createRepositories(db: Q) {
-  return { clubs: clubRepository(db), classes: classRepository(db), attendance: attendanceRepository(db), reps: repRepository(db) };
+  return {
+    clubs: clubRepository(db),
+    classes: classRepository(db),
+    attendance: attendanceRepository(db),
+    reps: repRepository(db),
+    apiKeys: apiKeyRepository(db),
+  };
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Plan } from '../../protocol/class-state.js';
+import { makeApiKey } from '../auth/api-keys.js';
 import type { Repositories } from './repositories.js';
 
 export const DEMO_CLUB_ID = 'demo-club';
@@ -21,7 +22,7 @@ export const DEMO_HIIT_PLAN: Plan = [
  * The demo club of `npm start`: one club, one class running all day. Its join secret is made
  * once and kept in the database, so tokens stay valid across restarts.
  */
-export async function seedDemo(repos: Repositories): Promise<void> {
+export async function seedDemo(repos: Repositories): Promise<{ newApiKey?: string }> {
   const existing = await repos.clubs.get(DEMO_CLUB_ID);
   await repos.clubs.upsert({
     id: DEMO_CLUB_ID,
@@ -31,4 +32,9 @@ export async function seedDemo(repos: Repositories): Promise<void> {
   });
   await repos.classes.upsert({ id: DEMO_CLASS_ID, clubId: DEMO_CLUB_ID, title: 'HIIT Express', coachName: 'Coach Sam', startsAt: null, plan: DEMO_HIIT_PLAN });
   await repos.classes.upsert({ id: 'demo-yoga', clubId: DEMO_CLUB_ID, title: 'Sunrise Yoga Flow', coachName: 'Coach Priya', startsAt: null, plan: [] });
+  if (existing) return {};
+  // A fresh demo club gets one API key for trying the REST API; it is shown once, in the log.
+  const key = makeApiKey();
+  await repos.apiKeys.add({ id: key.id, clubId: DEMO_CLUB_ID, secretHash: key.secretHash, label: 'demo' });
+  return { newApiKey: key.key };
 }
