@@ -45,6 +45,16 @@ async function waitForMovingVideo(page: Page, selector: string, index = 0): Prom
   assert.fail(`${selector}[${index}] never showed moving video`);
 }
 
+test('the club homepage lists the schedule with join links', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/`);
+  const card = page.locator('[data-testid="schedule"] [data-class-id="demo-hiit"]');
+  await card.waitFor();
+  assert.match((await card.textContent())!, /HIIT Express/);
+  assert.equal(await card.locator('a').getAttribute('href'), '/member.html?class=demo-hiit');
+  await page.context().close();
+});
+
 test('a coach and two members see each other through the SFU; a leaver disappears within 2 s', { timeout: 180_000 }, async () => {
   const coach = await joinAs('coach', 'Coach Sam');
   const ana = await joinAs('member', 'Ana');
