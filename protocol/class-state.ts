@@ -78,6 +78,11 @@ export interface ClassStateView {
   /** Index into `plan` of the card each level shows, or null before the first one. */
   cards: Record<Level, number | null>;
   spotlightId: string | null;
+  /**
+   * Breakouts by level: while set, each member is in the room of their level with the others of
+   * that level, and the coach is in `coachRoom` (or none).
+   */
+  breakouts: { coachRoom: Level | null } | null;
   timer: TimerState | null;
   ended: boolean;
   participants: Record<string, ParticipantClassState>;

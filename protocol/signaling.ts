@@ -61,6 +61,10 @@ export const requestSchemas = {
   'class:spotlight': z.object({ participantId: id.nullable() }).strict(),
   'class:remove': z.object({ participantId: id }).strict(),
   'class:end': z.object({}).strict(),
+  /** Breakouts by level: start, move the coach to one room, bring everyone back. */
+  'breakouts:start': z.object({}).strict(),
+  'breakouts:visit': z.object({ room: levelSchema }).strict(),
+  'breakouts:end': z.object({}).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -120,6 +124,9 @@ export interface ResponseMap {
   'class:spotlight': Record<string, never>;
   'class:remove': Record<string, never>;
   'class:end': Record<string, never>;
+  'breakouts:start': Record<string, never>;
+  'breakouts:visit': Record<string, never>;
+  'breakouts:end': Record<string, never>;
 }
 
 export type Ack<N extends RequestName> = { data: ResponseMap[N] } | { error: ErrorBody };

@@ -25,6 +25,7 @@ export class ClassRules {
   private plan: Plan = [];
   private cards: Record<Level, number | null> = { beginner: null, intermediate: null, advanced: null };
   private spotlightId: string | null = null;
+  private breakouts: { coachRoom: Level | null } | null = null;
   private timer: TimerState | null = null;
   private ended = false;
   /** Per participant id (stable per person), kept across a reconnect. */
@@ -238,7 +239,34 @@ export class ClassRules {
     const viewer = this.session.get(viewerId);
     const owner = this.session.get(ownerId);
     if (!viewer || !owner) return false;
+    if (this.breakouts) return this.roomOf(viewerId) !== null && this.roomOf(viewerId) === this.roomOf(ownerId);
     return viewer.role === 'coach' || owner.role === 'coach' || ownerId === this.spotlightId;
+  }
+
+  /** During breakouts: the room a participant is in (a member's level; where the coach visits). */
+  private roomOf(participantId: string): Level | null {
+    if (!this.breakouts) return null;
+    if (this.session.get(participantId)?.role === 'coach') return this.breakouts.coachRoom;
+    return this.members.get(participantId)?.level ?? null;
+  }
+
+  /** Splits the members into one room per level; the coach starts in the first non-empty one. */
+  startBreakouts(actorId: string): void {
+    this.assertCoach(actorId, 'start breakouts');
+    const levels = new Set(this.session.all().filter((p) => p.role === 'member').map((p) => this.members.get(p.id)?.level));
+    this.breakouts = { coachRoom: LEVELS.find((l) => levels.has(l)) ?? null };
+  }
+
+  visitBreakout(actorId: string, room: Level): void {
+    this.assertCoach(actorId, 'visit breakouts');
+    if (!this.breakouts) throw new AppError(ErrorCode.BadRequest, 'No breakouts are running');
+    this.breakouts = { coachRoom: room };
+  }
+
+  /** Brings everyone back into the main room. */
+  endBreakouts(actorId: string): void {
+    this.assertCoach(actorId, 'end breakouts');
+    this.breakouts = null;
   }
 
   /** Who receives `ownerId`'s media. */
@@ -257,6 +285,15 @@ export class ClassRules {
   view(): ClassStateView {
     const participants: Record<string, ParticipantClassState> = {};
     for (const [id, state] of this.members) if (this.session.get(id)) participants[id] = state;
-    return { mode: this.mode, plan: this.plan, cards: { ...this.cards }, spotlightId: this.spotlightId, timer: this.timer, ended: this.ended, participants };
+    return {
+      mode: this.mode,
+      plan: this.plan,
+      cards: { ...this.cards },
+      spotlightId: this.spotlightId,
+      breakouts: this.breakouts,
+      timer: this.timer,
+      ended: this.ended,
+      participants,
+    };
   }
 }

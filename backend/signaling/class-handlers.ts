@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { AppError } from '../errors.js';
 import type { Connection } from './connection.js';
+import type { LiveClass } from './live-classes.js';
 import type { Handler } from './handlers.js';
 
 type ClassMessage =
@@ -18,12 +19,34 @@ type ClassMessage =
   | 'mic:mute-all'
   | 'class:spotlight'
   | 'class:remove'
-  | 'class:end';
+  | 'class:end'
+  | 'breakouts:start'
+  | 'breakouts:visit'
+  | 'breakouts:end';
 
 /** Applies a rule change, then tells everyone the new state. */
 function changed<T>(conn: Connection, result: T): T {
   conn.broadcastState();
   return result;
+}
+
+/**
+ * Applies a change that may alter who receives whom (spotlight, breakouts, levels), then makes
+ * the media follow: new receivers are offered the tracks, former ones stop receiving them.
+ */
+function rerouted(conn: Connection, change: (rules: LiveClass['rules']) => void): Record<string, never> {
+  const live = conn.assertJoined();
+  const before = new Map(live.session.all().map((p) => [p.id, live.rules.receiversOf(p.id)]));
+  change(live.rules);
+  for (const owner of live.session.all()) {
+    const was = new Set(before.get(owner.id) ?? []);
+    const now = new Set(live.rules.receiversOf(owner.id));
+    const producers = [...(live.media.peer(owner.id)?.producers.values() ?? [])];
+    const infos = producers.map((p) => ({ producerId: p.producer.id, participantId: owner.id, kind: p.producer.kind, source: p.source }));
+    for (const id of now) if (!was.has(id)) for (const info of infos) (live.seats.get(id) as Connection | undefined)?.notify('producer:added', info);
+    for (const id of was) if (!now.has(id)) live.media.peer(id)?.closeConsumersOf(owner.id);
+  }
+  return changed(conn, {});
 }
 
 /** Pauses or resumes a participant's microphone on the server, so muting holds whatever their browser does. */
@@ -55,7 +78,8 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
   },
 
   async 'class:set-level'(conn, { participantId, level }) {
-    return changed(conn, (conn.assertJoined().rules.setLevel(conn.participantId, participantId, level), {}));
+    // During breakouts a new level moves the member to that room.
+    return rerouted(conn, (rules) => rules.setLevel(conn.participantId, participantId, level));
   },
 
   async 'class:set-plan'(conn, { plan }) {
@@ -105,20 +129,19 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
   },
 
   async 'class:spotlight'(conn, { participantId }) {
-    const live = conn.assertJoined();
-    const before = new Map(live.session.all().map((p) => [p.id, live.rules.receiversOf(p.id)]));
-    live.rules.spotlight(conn.participantId, participantId);
-    // Media follows visibility: members start receiving the spotlighted member, and stop
-    // receiving the one whose spotlight went out.
-    for (const owner of live.session.all()) {
-      const was = new Set(before.get(owner.id) ?? []);
-      const now = new Set(live.rules.receiversOf(owner.id));
-      const producers = live.media.peer(owner.id)?.producers.values() ?? [];
-      const infos = [...producers].map((p) => ({ producerId: p.producer.id, participantId: owner.id, kind: p.producer.kind, source: p.source }));
-      for (const id of now) if (!was.has(id)) for (const info of infos) (live.seats.get(id) as Connection | undefined)?.notify('producer:added', info);
-      for (const id of was) if (!now.has(id)) live.media.peer(id)?.closeConsumersOf(owner.id);
-    }
-    return changed(conn, {});
+    return rerouted(conn, (rules) => rules.spotlight(conn.participantId, participantId));
+  },
+
+  async 'breakouts:start'(conn) {
+    return rerouted(conn, (rules) => rules.startBreakouts(conn.participantId));
+  },
+
+  async 'breakouts:visit'(conn, { room }) {
+    return rerouted(conn, (rules) => rules.visitBreakout(conn.participantId, room));
+  },
+
+  async 'breakouts:end'(conn) {
+    return rerouted(conn, (rules) => rules.endBreakouts(conn.participantId));
   },
 
   async 'class:remove'(conn, { participantId }) {

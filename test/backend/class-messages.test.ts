@@ -78,6 +78,9 @@ test('a whole class over the socket: refusals for members, coach controls reach 
     ['class:spotlight', { participantId: bea.id }],
     ['class:remove', { participantId: ian.id }],
     ['class:end', {}],
+    ['breakouts:start', {}],
+    ['breakouts:visit', { room: 'advanced' }],
+    ['breakouts:end', {}],
   ];
   for (const [name, payload] of coachActions) {
     const res = await request(bea.socket, name, payload);

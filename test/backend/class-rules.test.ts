@@ -132,6 +132,28 @@ describe('class rules', () => {
     assert.equal(rules.canReceive('b', 'c'), false, 'nobody outside the class receives anything');
   });
 
+  test('breakouts by level: members with their level, the coach where they visit, then back', () => {
+    session.join({ id: 'b2', identity: 'bo', role: 'member', displayName: 'bo' });
+    rules.seated('b2', 'beginner');
+    assert.equal(code(() => rules.startBreakouts('b')), 'forbidden');
+    rules.startBreakouts('c');
+    assert.deepEqual(rules.view().breakouts, { coachRoom: 'beginner' });
+    assert.equal(rules.canReceive('b', 'b2'), true, 'same level, same room');
+    assert.equal(rules.canReceive('b', 'i'), false, 'another level, another room');
+    assert.equal(rules.canReceive('b', 'c'), true, 'the coach is visiting the beginners');
+    assert.equal(rules.canReceive('i', 'c'), false);
+    rules.visitBreakout('c', 'intermediate');
+    assert.equal(rules.canReceive('i', 'c'), true);
+    assert.equal(rules.canReceive('c', 'b'), false, 'the coach sees the room they are in');
+    rules.setLevel('c', 'b', 'intermediate');
+    assert.equal(rules.canReceive('b', 'i'), true, 'a new level moves the member');
+    assert.equal(code(() => rules.visitBreakout('i', 'advanced')), 'forbidden');
+    rules.endBreakouts('c');
+    assert.equal(rules.view().breakouts, null);
+    assert.equal(rules.canReceive('b', 'i'), false, 'back in the main room members see the coach only');
+    assert.equal(code(() => rules.visitBreakout('c', 'advanced')), 'bad_request');
+  });
+
   test('the timer is the coach’s', () => {
     assert.equal(code(() => rules.startTimer('b', { workSeconds: 40, restSeconds: 20, rounds: 8 }, 0)), 'forbidden');
     assert.equal(code(() => rules.controlTimer('c', 'pause', 0)), 'bad_request');

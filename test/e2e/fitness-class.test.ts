@@ -110,6 +110,24 @@ test('coach and three members run a class: modes, levels, cards, reps, timer, mu
     await until('spotlight video moves', async () => (await probeVideo(spot, 400)).framesInWindow > 0, 15_000);
   }
 
+  // Breakouts by level: each member with their level; the coach visits the intermediates.
+  await coach.getByTestId('breakouts-start').click();
+  for (const [page, room] of [[bea, 'beginner'], [ian, 'intermediate'], [ada, 'advanced']] as const) {
+    await until(`${room} banner`, async () => (await page.getByTestId('breakout-banner').getAttribute('data-room').catch(() => null)) === room);
+  }
+  await coach.getByTestId('visit-intermediate').click();
+  await until('Ian is told the coach is here', async () => /coach is here/.test((await ian.getByTestId('breakout-banner').textContent()) ?? ''));
+  const coachInRoom = ian.getByTestId('coach-video');
+  await coachInRoom.waitFor({ timeout: 15_000 });
+  await until('the coach’s video moves in the intermediate room', async () => (await probeVideo(coachInRoom, 400)).framesInWindow > 0, 15_000);
+  assert.equal(await bea.getByTestId('coach-video').count(), 0, 'the beginners do not see the coach now');
+  await until('the coach sees only Ian', async () => {
+    const ids = await coach.locator('[data-testid="participant-tile"]').evaluateAll((t) => t.map((x) => x.getAttribute('data-participant-id')));
+    return ids.length === 1 && ids[0] === ianId;
+  });
+  await coach.getByTestId('breakouts-end').click();
+  await until('everyone back in the main room', async () => (await Promise.all(members.map((p) => p.getByTestId('breakout-banner').count()))).every((n) => n === 0));
+
   // Remove: Ian is out and cannot come back with the same token.
   await coach.locator(`[data-testid="participant-tile"][data-participant-id="${ianId}"] [data-testid="tile-remove"]`).click();
   await until('Ian is told', async () => (await ian.getByTestId('error-message').getAttribute('data-code').catch(() => null)) === 'room_removed');

@@ -109,6 +109,9 @@ export class ClassModel {
   spotlight = (participantId: string | null) => this.call('class:spotlight', { participantId });
   remove = (participantId: string) => this.call('class:remove', { participantId });
   end = () => this.call('class:end', {});
+  startBreakouts = () => this.call('breakouts:start', {});
+  visitBreakout = (room: Level) => this.call('breakouts:visit', { room });
+  endBreakouts = () => this.call('breakouts:end', {});
 
   /**
    * One rep. The operation id is made once per tap and reused on every retry, so a lost answer

@@ -95,6 +95,16 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
             <label>× <input type="number" min="1" max="100" .value=${String(ui.rounds)} @change=${(e: Event) => set({ rounds: num(e) })} /></label>
             <button class="chip" data-testid="timer-start" @click=${() => run(() => fitness.startTimer({ workSeconds: ui.work, restSeconds: ui.rest, rounds: ui.rounds }))}>Start timer</button>`}
     </div>
+    <div class="group" role="group" aria-label="Breakouts">
+      ${st?.breakouts
+        ? html`${LEVELS.map(
+              (l) => html`<button class="chip" data-testid=${`visit-${l}`} aria-pressed=${st.breakouts?.coachRoom === l} @click=${() => run(() => fitness.visitBreakout(l))}>
+                ${levelLabel(l)} (${Object.values(st.participants).filter((p) => p.level === l).length})
+              </button>`,
+            )}
+            <button class="chip" data-testid="breakouts-end" @click=${() => run(() => fitness.endBreakouts())}>Bring everyone back</button>`
+        : html`<button class="chip" data-testid="breakouts-start" @click=${() => run(() => fitness.startBreakouts())}>Breakouts by level</button>`}
+    </div>
     <div class="group" role="group" aria-label="Class">
       <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> Group by level</label>
       <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(false))}>Mute all</button>

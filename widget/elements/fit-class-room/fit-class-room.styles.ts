@@ -370,6 +370,13 @@ export const styles = css`
     text-align: left;
     color: var(--_fg);
   }
+  .breakout {
+    margin: 0;
+    padding: 8px 12px;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_accent) 18%, transparent);
+    font-size: 0.9rem;
+  }
   .summary table {
     border-collapse: collapse;
     font-size: 0.85rem;

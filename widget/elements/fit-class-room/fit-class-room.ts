@@ -198,11 +198,15 @@ export class FitClassRoom extends FitElement {
     const selfId = s.self?.id;
     const amCoach = s.self?.role === 'coach';
     const mode = fitness.state?.mode ?? 'teach';
-    const spotlightId = fitness.state?.spotlightId ?? null;
-    const coach = amCoach ? undefined : s.participants.find((p) => p.role === 'coach');
-    const members = s.participants.filter((p) => p.role === 'member');
+    const breakouts = fitness.state?.breakouts ?? null;
+    // In breakouts everyone is with their level's room: no spotlight then.
+    const spotlightId = breakouts ? null : (fitness.state?.spotlightId ?? null);
+    const myRoom = breakouts ? (amCoach ? breakouts.coachRoom : fitness.levelOf(selfId)) : undefined;
+    const inMyRoom = (p: RemoteParticipant) => !breakouts || (p.role === 'coach' ? breakouts.coachRoom === myRoom : fitness.levelOf(p.id) === myRoom);
+    const coach = amCoach ? undefined : s.participants.find((p) => p.role === 'coach' && inMyRoom(p));
+    const members = s.participants.filter((p) => p.role === 'member' && inMyRoom(p));
     const spotlit = spotlightId && spotlightId !== selfId ? s.participants.find((p) => p.id === spotlightId) : undefined;
-    const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId);
+    const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId && !breakouts);
 
     const selfVideo = (large: boolean) =>
       s.localStream
@@ -215,11 +219,13 @@ export class FitClassRoom extends FitElement {
     } else if (selfLarge) {
       stage = selfVideo(true) as TemplateResult;
     } else if (amCoach) {
-      stage = members.length ? this.renderGrid(members, fitness) : html`<div class="waiting">You are live. Members appear here as they join.</div>`;
+      stage = members.length
+        ? this.renderGrid(members, fitness)
+        : html`<div class="waiting">${breakouts ? (myRoom ? 'Nobody in this room right now.' : 'Choose a room to visit.') : 'You are live. Members appear here as they join.'}</div>`;
     } else if (coach?.hasVideo) {
       stage = html`<video part="coach-video" data-testid="coach-video" aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
     } else {
-      stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : 'Waiting for the coach…'}</div>`;
+      stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : breakouts ? 'Your group is training; the coach will drop by.' : 'Waiting for the coach…'}</div>`;
     }
     // Members always hear the coach, even while someone else is on the stage.
     const coachAudio = coach && (spotlit || !coach.hasVideo) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
@@ -231,7 +237,13 @@ export class FitClassRoom extends FitElement {
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
       </div>
-      ${amCoach && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
+      ${breakouts && myRoom
+        ? html`<p part="breakout-banner" class="breakout" data-testid="breakout-banner" data-room=${myRoom}>
+            Breakout: ${levelLabel(myRoom)} group${!amCoach && breakouts.coachRoom === myRoom ? ' · the coach is here' : ''}
+          </p>`
+        : nothing}
+      ${amCoach && !breakouts && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
+      ${!amCoach && breakouts && members.length ? this.renderGrid(members, fitness) : nothing}
       ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds) : nothing}
       ${!amCoach && s.phase === 'joined' && selfId
         ? html`<div part="member-panel" class="member-panel">
