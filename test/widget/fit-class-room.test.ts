@@ -101,6 +101,29 @@ describe('<fit-class-room> in a live class', () => {
     await coach.leave();
   });
 
+  it('the coach edits the plan from the class view', async () => {
+    const coach = await mount({ server: backendUrl, 'class-id': 'demo-hiit', token: await token('coach', 'Coach Kim') });
+    await coach.join();
+    await until(() => coach.room!.fitness.state, 10_000, 'class state');
+    const before = coach.room!.fitness.state!.plan.length;
+    byTestId(coach, 'edit-plan')!.click();
+    await coach.updateComplete;
+    byTestId(coach, 'plan-add')!.click();
+    await coach.updateComplete;
+    const names = [...coach.shadowRoot!.querySelectorAll<HTMLInputElement>('[data-testid="plan-editor"] input[aria-label="Exercise name"]')];
+    const last = names.at(-1)!;
+    last.value = 'Mountain climbers';
+    last.dispatchEvent(new Event('change'));
+    await coach.updateComplete;
+    byTestId(coach, 'plan-save')!.click();
+    await until(() => coach.room!.fitness.state!.plan.length === before + 1, 5000, 'plan saved');
+    expect(coach.room!.fitness.state!.plan.at(-1)!.name).to.equal('Mountain climbers');
+    await until(() => !byTestId(coach, 'plan-editor'), 3000, 'editor closed');
+    // Put the demo plan back for the other tests.
+    await coach.room!.fitness.setPlan(coach.room!.fitness.state!.plan.slice(0, before));
+    await coach.leave();
+  });
+
   it('a refused camera still lets the member follow the class, with a notice', async () => {
     const el = await mount({ server: backendUrl, 'class-id': 'demo-hiit' });
     const refused = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));

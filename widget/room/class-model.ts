@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { ClassStateView, Exercise, Level, Mode, Target, TimerSpec } from '../../protocol/class-state.js';
+import type { ClassStateView, Exercise, Level, Mode, Plan, Target, TimerSpec } from '../../protocol/class-state.js';
 import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { readTimer, type TimerReading } from '../../protocol/timer.js';
 import { FitError } from './fit-error.js';
@@ -100,6 +100,7 @@ export class ClassModel {
 
   setMode = (mode: Mode) => this.call('class:set-mode', { mode });
   setLevel = (participantId: string, level: Level) => this.call('class:set-level', { participantId, level });
+  setPlan = (plan: Plan) => this.call('class:set-plan', { plan });
   showExercise = (index: number, level: Level | null) => this.call('class:show-exercise', { index, level });
   advance = () => this.call('class:advance', {});
   startTimer = (spec: TimerSpec) => this.call('timer:start', { spec });

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LEVELS } from '../../../protocol/class-constants.js';
-import type { Level, Target } from '../../../protocol/class-state.js';
+import type { Exercise, Level, Plan, Target } from '../../../protocol/class-state.js';
 import type { TimerReading } from '../../../protocol/timer.js';
 import type { ClassModel } from '../../room/class-model.js';
 import type { RemoteParticipant } from '../../room/room-model.js';
@@ -52,6 +52,9 @@ export function leaderboard(fitness: ClassModel, people: readonly { id: string; 
 }
 
 export interface CoachPanelState {
+  /** The plan being edited (a copy), or undefined when the editor is closed. */
+  draft: Plan | undefined;
+  lockMics: boolean;
   exerciseIndex: number;
   exerciseLevel: Level | 'all';
   work: number;
@@ -107,7 +110,9 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
     </div>
     <div class="group" role="group" aria-label="Class">
       <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> Group by level</label>
-      <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(false))}>Mute all</button>
+      <label class="check"><input type="checkbox" data-testid="lock-mics" .checked=${ui.lockMics} @change=${(e: Event) => set({ lockMics: (e.target as HTMLInputElement).checked })} /> Lock mics</label>
+      <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(ui.lockMics))}>Mute all</button>
+      <button class="chip" data-testid="edit-plan" aria-expanded=${!!ui.draft} @click=${() => set({ draft: ui.draft ? undefined : structuredClone(st?.plan ?? []) })}>Edit plan</button>
       ${st?.spotlightId ? html`<button class="chip" data-testid="spotlight-off" @click=${() => run(() => fitness.spotlight(null))}>End spotlight</button>` : nothing}
       ${ui.confirmEnd
         ? html`<button class="chip danger" data-testid="confirm-end" @click=${() => run(() => fitness.end())}>Really end class</button>
@@ -117,8 +122,41 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
   </div>`;
 }
 
+/** The coach's plan editor: exercises with a target per level, in order. */
+export function planEditor(fitness: ClassModel, draft: Plan, set: (patch: Partial<CoachPanelState>) => void, run: Run): TemplateResult {
+  const update = (i: number, fn: (e: Exercise) => Exercise) => set({ draft: draft.map((e, j) => (j === i ? fn(structuredClone(e)) : e)) });
+  const targetInput = (i: number, ex: Exercise, level: Level) => {
+    const t = ex.targets[level];
+    const unit = 'reps' in t ? 'reps' : 'seconds';
+    const value = 'reps' in t ? t.reps : t.seconds;
+    return html`<span class="target-edit">
+      <input type="number" min="1" max="3600" aria-label=${`${ex.name} ${level} target`} .value=${String(value)}
+        @change=${(e: Event) => update(i, (x) => ((x.targets[level] = unit === 'reps' ? { reps: Number((e.target as HTMLInputElement).value) } : { seconds: Number((e.target as HTMLInputElement).value) }), x))} />
+      <select aria-label=${`${ex.name} ${level} unit`} @change=${(e: Event) => update(i, (x) => ((x.targets[level] = (e.target as HTMLSelectElement).value === 'reps' ? { reps: value } : { seconds: value }), x))}>
+        <option value="reps" ?selected=${unit === 'reps'}>reps</option><option value="seconds" ?selected=${unit === 'seconds'}>s</option>
+      </select>
+    </span>`;
+  };
+  return html`<div part="plan-editor" class="plan-editor" data-testid="plan-editor">
+    <table>
+      <thead><tr><th scope="col">Exercise</th>${LEVELS.map((l) => html`<th scope="col">${levelLabel(l)}</th>`)}<th></th></tr></thead>
+      <tbody>
+        ${draft.map(
+          (ex, i) => html`<tr>
+            <td><input aria-label="Exercise name" maxlength="80" .value=${ex.name} @change=${(e: Event) => update(i, (x) => ({ ...x, name: (e.target as HTMLInputElement).value }))} /></td>
+            ${LEVELS.map((l) => html`<td>${targetInput(i, ex, l)}</td>`)}
+            <td><button class="mini danger" aria-label=${`Remove ${ex.name}`} @click=${() => set({ draft: draft.filter((_, j) => j !== i) })}>✕</button></td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+    <button class="chip" data-testid="plan-add" @click=${() => set({ draft: [...draft, { id: `ex-${Date.now().toString(36)}-${draft.length}`, name: 'New exercise', targets: { beginner: { reps: 10 }, intermediate: { reps: 15 }, advanced: { reps: 20 } } }] })}>Add exercise</button>
+    <button class="chip" data-testid="plan-save" @click=${() => run(async () => (await fitness.setPlan(draft.map((e) => ({ ...e, name: e.name.trim() || 'Exercise' }))), set({ draft: undefined })))}>Save plan</button>
+  </div>`;
+}
+
 /** The coach's controls on one member's tile: level, reps, mute, spotlight, remove. */
-export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run: Run): TemplateResult | typeof nothing {
+export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run: Run, lock = false): TemplateResult | typeof nothing {
   const s = fitness.state?.participants[p.id];
   if (!s || p.role !== 'member') return nothing;
   return html`<div class="tile-controls">
@@ -126,7 +164,7 @@ export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run
       ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l)}</option>`)}
     </select>
     <span class="reps" data-testid="tile-reps" title="Reps this exercise / in class">${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}</span>
-    <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach))}>${s.mutedByCoach ? 'Unmute' : 'Mute'}</button>
+    <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach, lock))}>${s.mutedByCoach ? 'Unmute' : 'Mute'}</button>
     <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${fitness.state?.spotlightId === p.id ? 'Unspotlight' : 'Spotlight'}</button>
     <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>Remove</button>
   </div>`;

@@ -370,6 +370,23 @@ export const styles = css`
     text-align: left;
     color: var(--_fg);
   }
+  .plan-editor {
+    display: grid;
+    gap: 8px;
+    justify-items: start;
+    padding: 10px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_tile-bg);
+    overflow-x: auto;
+    font-size: 0.85rem;
+  }
+  .plan-editor td {
+    padding: 2px 4px;
+  }
+  .target-edit {
+    display: inline-flex;
+    gap: 2px;
+  }
   .breakout {
     margin: 0;
     padding: 8px 12px;

@@ -10,7 +10,7 @@ import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
-import { coachPanel, coachSummaryView, coachTileControls, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
+import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { styles } from './fit-class-room.styles.js';
 
 /**
@@ -90,7 +90,7 @@ export class FitClassRoom extends FitElement {
     this.connectionState = 'disconnected';
     this.level = 'beginner';
     this.beep = false;
-    this.coachUi = { exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
+    this.coachUi = { draft: undefined, lockMics: false, exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
     new TickController(this, () => !!this.room?.fitness.state?.timer && this.room.state.phase === 'joined');
   }
 
@@ -231,7 +231,8 @@ export class FitClassRoom extends FitElement {
     const coachAudio = coach && (spotlit || !coach.hasVideo) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
 
     return html`
-      ${amCoach && s.phase === 'joined' ? coachPanel(fitness, this.coachUi, (patch) => (this.coachUi = { ...this.coachUi, ...patch }), this.run) : nothing}
+      ${amCoach && s.phase === 'joined' ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run) : nothing}
+      ${amCoach && this.coachUi.draft ? planEditor(fitness, this.coachUi.draft, this.setCoachUi, this.run) : nothing}
       <div part="stage" class="stage">
         ${stage}
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
@@ -288,9 +289,13 @@ export class FitClassRoom extends FitElement {
         : nothing}
       ${p.hasVideo ? nothing : html`<div class="avatar" aria-hidden="true">${initials}</div>`}
       <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
-      ${amCoach ? coachTileControls(fitness, p, this.run) : nothing}
+      ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics) : nothing}
     </figure>`;
   }
+
+  private readonly setCoachUi = (patch: Partial<CoachPanelState>): void => {
+    this.coachUi = { ...this.coachUi, ...patch };
+  };
 
   /** Runs a class intent; a refusal shows as a notice and a `fit-error`, and the class goes on. */
   private readonly run = (intent: () => Promise<unknown>): void => {
