@@ -33,11 +33,15 @@ export const handlers: Handlers = {
     const caps = validCapabilities(rtpCapabilities);
     const { liveClasses, repos } = conn.deps;
     const { identity: id } = conn;
-    if (await repos.classes.isRemoved(id.classId, id.identity)) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
-    const stored = await repos.classes.get(id.classId);
+    // The checks and the class's router (usually already open) in parallel: join latency is a feature.
+    const [removed, stored, live] = await Promise.all([
+      repos.classes.isRemoved(id.classId, id.identity),
+      repos.classes.get(id.classId),
+      liveClasses.open(conn.classRecord),
+    ]);
+    if (removed) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
     if (stored?.status === 'ended') throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     if (stored?.status === 'cancelled') throw new AppError(ErrorCode.ClassEnded, 'This class was cancelled', 410);
-    const live = await liveClasses.open(conn.classRecord);
     live.rules.admit(id.identity);
     if (conn.socket.disconnected) throw new AppError(ErrorCode.NotJoined, 'Disconnected while joining');
 
