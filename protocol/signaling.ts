@@ -96,8 +96,10 @@ export interface JoinResult {
   classTitle: string;
   routerRtpCapabilities: unknown;
   participants: ParticipantInfo[];
-  /** Producers this participant may consume right now. */
-  producers: ProducerInfo[];
+  /** This seat's transports, made during the join (no extra round trips before media). */
+  transports: { send: TransportOptions; recv: TransportOptions };
+  /** Paused consumers of everything this participant may receive now; resume each when wired. */
+  consumers: ConsumerOptions[];
 }
 
 export interface ResponseMap {

@@ -1,8 +1,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { ProducerInfo } from '../../protocol/participants.js';
-import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
+import type { ConsumerOptions, RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { toInfo } from '../classes/class-session.js';
 import { AppError } from '../errors.js';
 import { classHandlers } from './class-handlers.js';
@@ -69,10 +68,14 @@ export const handlers: Handlers = {
     conn.socket.to(live.channel).emit('class:state', live.rules.view());
     conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
 
-    const producers: ProducerInfo[] = live.media
-      .allProducers()
-      .filter((p) => live.rules.canReceive(participant.id, p.ownerId))
-      .map((p) => ({ producerId: p.producer.id, participantId: p.ownerId, kind: p.producer.kind, source: p.source }));
+    // Transports and paused consumers are made now, so the client needs no round trip before
+    // its first frame but the resumes.
+    const peer = conn.assertPeer();
+    const [send, recv] = await Promise.all([peer.createTransport('send'), peer.createTransport('recv')]);
+    const visible = live.media.allProducers().filter((p) => live.rules.canReceive(participant.id, p.ownerId));
+    const consumers = (await Promise.allSettled(visible.map((p) => peer.consume(p))))
+      .filter((r): r is PromiseFulfilledResult<ConsumerOptions> => r.status === 'fulfilled')
+      .map((r) => r.value);
     return {
       self: toInfo(participant),
       classState: live.rules.view(),
@@ -81,7 +84,8 @@ export const handlers: Handlers = {
       classTitle: live.record.title,
       routerRtpCapabilities: live.media.rtpCapabilities,
       participants: live.session.othersFor(participant.id),
-      producers,
+      transports: { send, recv },
+      consumers,
     };
   },
 

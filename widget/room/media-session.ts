@@ -55,7 +55,11 @@ export class MediaSession {
   }
 
   private async transport(direction: 'send' | 'recv'): Promise<Transport> {
-    const opts: TransportOptions = await this.signaling.request('transport:create', { direction });
+    return this.wire(direction, await this.signaling.request('transport:create', { direction }));
+  }
+
+  /** Builds the local side of a transport the server made. */
+  private wire(direction: 'send' | 'recv', opts: TransportOptions): Transport {
     const params = {
       id: opts.id,
       iceParameters: opts.iceParameters as never,
@@ -81,6 +85,13 @@ export class MediaSession {
   }
 
   private prepared: Promise<void> | undefined;
+
+  /** Uses transports the server made during the join (no round trip). */
+  adopt(transports: { send: TransportOptions; recv: TransportOptions }): void {
+    this.sendTransport = this.wire('send', transports.send);
+    this.recvTransport = this.wire('recv', transports.recv);
+    this.prepared = Promise.resolve();
+  }
 
   /** Creates both transports up front, in parallel: the first frame should not wait on them. */
   prepare(): Promise<void> {
@@ -109,10 +120,19 @@ export class MediaSession {
    * folds into one SDP renegotiation.
    */
   async receive(producerIds: string[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
+    const offers = await Promise.allSettled(producerIds.map((producerId) => this.signaling.request('media:consume', { producerId })));
+    return this.accept(offers);
+  }
+
+  /** Wires consumers the server made (paused) and resumes them. */
+  acceptOffered(offers: ConsumerOptions[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
+    return this.accept(offers.map((value) => ({ status: 'fulfilled', value })));
+  }
+
+  private async accept(offers: PromiseSettledResult<ConsumerOptions>[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
     // A track announced while the transports are still being made waits for them.
     await this.prepare();
     const recv = this.recvTransport!;
-    const offers = await Promise.allSettled(producerIds.map((producerId) => this.signaling.request('media:consume', { producerId })));
     const consumed = await Promise.allSettled(
       offers.map((o) =>
         o.status === 'rejected'

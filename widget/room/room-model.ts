@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/participants.js';
-import type { JoinResult } from '../../protocol/signaling.js';
+import type { ConsumerOptions, JoinResult } from '../../protocol/signaling.js';
 import type { Level } from '../../protocol/class-state.js';
 import type { ClassSummary } from '../../protocol/summary.js';
 import { ClassModel } from './class-model.js';
@@ -197,12 +197,10 @@ export class RoomModel extends EventTarget {
         participants: joined.participants.map((p) => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false })),
       });
       this.emit('joined', { participantId: joined.self.id, role: joined.self.role });
-      await media.prepare();
-      mark('transports');
-      if (gen !== this.generation) return;
+      media.adopt(joined.transports);
       // Receive first, then send: the coach's first frame should not queue behind our own
       // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
-      await this.receive(joined.producers, gen);
+      this.wireReceived(await media.acceptOffered(joined.consumers), gen);
       const local = await this.localMedia;
       if (gen !== this.generation) return;
       await Promise.all((local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
@@ -244,16 +242,20 @@ export class RoomModel extends EventTarget {
   private async receive(producers: ProducerInfo[], gen: number): Promise<void> {
     const media = this.media;
     if (!media || producers.length === 0) return;
-    const results = await media.receive(producers.map((p) => p.producerId));
+    this.wireReceived(await media.receive(producers.map((p) => p.producerId)), gen);
+  }
+
+  /** Puts received tracks on their owners' streams. */
+  private wireReceived(results: Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>, gen: number): void {
     if (gen !== this.generation) return;
-    results.forEach((r, i) => {
-      const owner = producers[i]!.participantId;
+    results.forEach((r) => {
       if (r instanceof Error) {
         // One track failing (e.g. its owner just left) must not end the class for this member.
         if ((r as FitError).code !== ErrorCode.NotFound) console.warn('[fitlive] could not receive a track', r);
         return;
       }
       mark(`received-${r.track.kind}`);
+      const owner = r.options.participantId;
       this.received.set(r.options.consumerId, { participantId: owner, track: r.track });
       this.updateParticipant(owner, (p) => {
         p.stream.addTrack(r.track);
