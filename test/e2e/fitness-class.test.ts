@@ -30,7 +30,7 @@ async function open(role: 'coach' | 'member', name: string, level?: string): Pro
   await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
   if (level) await page.getByTestId('level-select').selectOption(level);
   await page.getByTestId('join-button').click();
-  await page.getByTestId('leave-button').waitFor();
+  await page.waitForFunction(() => (document.querySelector('fit-class-room') as { room?: { state: { phase: string } } } | null)?.room?.state.phase === 'joined');
   return page;
 }
 
@@ -59,12 +59,19 @@ test('coach and three members run a class: modes, levels, cards, reps, timer, mu
     assert.equal(await page.getByTestId('my-level').textContent(), level);
   }
 
-  // Mode switch reaches everyone.
+  // Mode switch reaches everyone: each page notes (wall clock, shared by all pages here) when
+  // its element re-rendered into the new mode; the clock starts at the coach's click.
+  const watch = `window.__modeAt = new Promise((resolve) => {
+    const base = document.querySelector('fit-class-room').shadowRoot.querySelector('[part~="base"]');
+    new MutationObserver(() => { if (base.getAttribute('data-mode') === 'workout') resolve(Date.now()); }).observe(base, { attributes: true });
+  }); 0`; // (the 0: evaluate must not wait for the promise)
+  await Promise.all([coach, ...members].map((p) => p.evaluate(watch)));
+  await coach.evaluate(`document.addEventListener('pointerdown', () => { window.__clickAt = Date.now(); }, { capture: true, once: true })`);
   await coach.getByTestId('mode-workout').click();
-  const modeMs = await until('everyone in workout mode', async () =>
-    (await Promise.all([coach, ...members].map((p) => p.locator('fit-class-room').evaluate((el) => el.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('data-mode'))))).every((m) => m === 'workout'),
-  );
-  console.log(`mode switch → every client re-laid out: ${modeMs} ms (as seen by the test's polling)`);
+  const clickAt = (await coach.evaluate('window.__clickAt')) as number;
+  const laidOut = (await Promise.all([coach, ...members].map((p) => p.evaluate('window.__modeAt')))) as number[];
+  console.log(`mode switch → every client re-rendered: ${laidOut.map((t) => t - clickAt).join(', ')} ms (coach, members)`);
+  assert.ok(Math.max(...laidOut) - clickAt < 2000);
   assert.equal(await coach.getByTestId('mode-workout').getAttribute('aria-pressed'), 'true');
 
   // The plan: everyone on exercise 1, then exercise 3 pushed to intermediate only.
