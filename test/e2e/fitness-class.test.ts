@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningServer } from '../../backend/main.js';
-import { startBackend } from '../support/backend.js';
-import { launchChromium } from '../support/chromium.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
 
 /*
@@ -11,28 +9,8 @@ import { probeVideo } from '../support/video.js';
  * different levels, against the real backend.
  */
 
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startBackend();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(role: 'coach' | 'member', name: string, level?: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
-  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/${role}.html?class=demo-hiit&name=${encodeURIComponent(name)}`);
-  await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
-  if (level) await page.getByTestId('level-select').selectOption(level);
-  await page.getByTestId('join-button').click();
-  await page.waitForFunction(() => (document.querySelector('fit-class-room') as { room?: { state: { phase: string } } } | null)?.room?.state.phase === 'joined');
-  return page;
-}
+const stack = useLiveStack();
+const open = (role: 'coach' | 'member', name: string, level?: string) => stack.joinDemoClass(role, name, level ? { level } : {});
 
 /** Reads the room model in the page (source text: tsx must not rewrite page functions). */
 const inRoom = <T>(page: Page, expr: string): Promise<T> => page.evaluate(`(() => { const room = document.querySelector('fit-class-room').room; return ${expr}; })()`) as Promise<T>;

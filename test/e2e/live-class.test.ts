@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningServer } from '../../backend/main.js';
-import { startBackend } from '../support/backend.js';
-import { launchChromium } from '../support/chromium.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
 
 /*
@@ -11,29 +9,7 @@ import { probeVideo } from '../support/video.js';
  * chromium with fake camera and microphone, the demo pages exactly as a club site embeds them.
  */
 
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startBackend();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function joinAs(role: 'coach' | 'member', name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
-  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/${role}.html?class=demo-hiit&name=${encodeURIComponent(name)}`);
-  await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
-  await page.getByTestId('join-button').click();
-  await page.getByTestId('connection-state').filter({ hasText: 'connected' }).waitFor();
-  return page;
-}
+const stack = useLiveStack();
 
 async function waitForMovingVideo(page: Page, selector: string, index = 0): Promise<void> {
   const video = page.locator(selector).nth(index);
@@ -46,8 +22,8 @@ async function waitForMovingVideo(page: Page, selector: string, index = 0): Prom
 }
 
 test('the club homepage lists the schedule with join links', async () => {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/`);
+  const page = await (await stack.browser.newContext()).newPage();
+  await page.goto(`${stack.base}/`);
   const card = page.locator('[data-testid="schedule"] [data-class-id="demo-hiit"]');
   await card.waitFor();
   assert.match((await card.textContent())!, /HIIT Express/);
@@ -56,9 +32,9 @@ test('the club homepage lists the schedule with join links', async () => {
 });
 
 test('a coach and two members see each other through the SFU; a leaver disappears within 2 s', { timeout: 180_000 }, async () => {
-  const coach = await joinAs('coach', 'Coach Sam');
-  const ana = await joinAs('member', 'Ana');
-  const ben = await joinAs('member', 'Ben');
+  const coach = await stack.joinDemoClass('coach', 'Coach Sam');
+  const ana = await stack.joinDemoClass('member', 'Ana');
+  const ben = await stack.joinDemoClass('member', 'Ben');
 
   // Each member's coach video really plays: it has a size and frames keep arriving, with audio.
   for (const member of [ana, ben]) {

@@ -7,7 +7,7 @@ import type { Level } from '../../../protocol/class-state.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
-import { FitElement } from '../fit-element.js';
+import { FitElement, classConnectionProperties } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
 import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
@@ -47,9 +47,7 @@ import { styles } from './fit-class-room.styles.js';
 export class FitClassRoom extends FitElement {
   static override styles = styles;
   static override properties = {
-    server: { type: String },
-    classId: { type: String, attribute: 'class-id' },
-    token: { type: String },
+    ...classConnectionProperties,
     connectionState: { type: String, attribute: 'connection-state', reflect: true },
     level: { type: String },
     beep: { type: Boolean },

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ObserverRoom, type CounterRoom } from '../../room/observer-model.js';
-import { FitElement } from '../fit-element.js';
+import { FitElement, classConnectionProperties } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-rep-counter.styles.js';
 
@@ -22,11 +22,7 @@ import { styles } from './fit-rep-counter.styles.js';
  */
 export class FitRepCounter extends FitElement {
   static override styles = styles;
-  static override properties = {
-    server: { type: String },
-    classId: { type: String, attribute: 'class-id' },
-    token: { type: String },
-  };
+  static override properties = classConnectionProperties;
 
   /** Standalone use: the backend, class and the member's join token (the member must be in the class). */
   declare server: string;

@@ -1,0 +1,50 @@
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '../../backend/main.js';
+import { startBackend } from './backend.js';
+import { launchChromium } from './chromium.js';
+
+/** The real backend and Debian chromium for one e2e file, started before its tests, stopped after. */
+export interface LiveStack {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** The demo site's base URL (127.0.0.1: a secure context for the camera). */
+  readonly base: string;
+  /** Opens a demo class page in a fresh browser profile and joins, as a person would. */
+  joinDemoClass(role: 'coach' | 'member', name: string, opts?: { level?: string; classId?: string }): Promise<Page>;
+}
+
+export function useLiveStack(): LiveStack {
+  let server: RunningServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startBackend();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const stack: LiveStack = {
+    get server() {
+      return server;
+    },
+    get browser() {
+      return browser;
+    },
+    get base() {
+      return server.url.replace('localhost', '127.0.0.1');
+    },
+    async joinDemoClass(role, name, opts = {}) {
+      const page = await (await browser.newContext()).newPage();
+      page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+      await page.goto(`${stack.base}/${role}.html?class=${opts.classId ?? 'demo-hiit'}&name=${encodeURIComponent(name)}`);
+      await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
+      if (opts.level) await page.getByTestId('level-select').selectOption(opts.level);
+      await page.getByTestId('join-button').click();
+      await page.waitForFunction(() => (document.querySelector('fit-class-room') as { room?: { state: { phase: string } } } | null)?.room?.state.phase === 'joined');
+      return page;
+    },
+  };
+  return stack;
+}
