@@ -6,7 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
-import { ClassMedia } from './media/class-media.js';
+import { ClassMedia, type PeerMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { LiveClasses } from './signaling/live-classes.js';
 import { attachSignaling } from './signaling/server.js';
@@ -24,6 +24,8 @@ export interface RunningServer {
   logger: Logger;
   repos: Repositories;
   workerPids(): number[];
+  /** A participant's video consumers as the SFU sees them (tests, diagnostics). */
+  videoConsumers(classId: string, participantId: string): ReturnType<PeerMedia['videoConsumers']>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     repos,
     workerPids: () => pool.pids(),
+    videoConsumers: (classId, participantId) => liveClasses.get(classId)?.media.peer(participantId)?.videoConsumers() ?? [],
     stop: () =>
       (stopping ??= (async () => {
         liveClasses.closeAll();

@@ -41,6 +41,8 @@ export const requestSchemas = {
   }).strict(),
   'media:consume': z.object({ producerId: id }).strict(),
   'consumer:resume': z.object({ consumerId: id }).strict(),
+  /** The tile showing a video consumer: hidden → paused on the server; else the layer for its size. */
+  'consumer:set-view': z.object({ consumerId: id, visible: z.boolean(), spatialLayer: z.number().int().min(0).max(2) }).strict(),
 
   // The fitness class (rules in backend/classes/class-rules.ts; coach-only unless noted).
   /** Anyone: the server clock, to estimate the offset at join. */
@@ -112,6 +114,7 @@ export interface ResponseMap {
   'media:produce': { producerId: string };
   'media:consume': ConsumerOptions;
   'consumer:resume': Record<string, never>;
+  'consumer:set-view': Record<string, never>;
   'time:sync': { serverNow: number };
   'class:set-mode': Record<string, never>;
   'class:set-level': Record<string, never>;

@@ -147,6 +147,37 @@ export class PeerMedia {
     await media('resume', () => consumer.resume());
   }
 
+  /**
+   * What the client's view needs of a video consumer: paused when its tile is hidden, and the
+   * simulcast layer that fits the tile's size (0 small … 2 large).
+   */
+  async setView(consumerId: string, view: { visible: boolean; spatialLayer: number }): Promise<void> {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) throw new AppError(ErrorCode.NotFound, `Consumer ${consumerId} not found`, 404);
+    if (consumer.kind !== 'video') throw new AppError(ErrorCode.BadRequest, 'Only video follows the view');
+    if (!view.visible) {
+      if (!consumer.paused) await media('pause', () => consumer.pause());
+      return;
+    }
+    if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+      await media('setPreferredLayers', () => consumer.setPreferredLayers({ spatialLayer: view.spatialLayer, temporalLayer: 2 }));
+    }
+    if (consumer.paused) await media('resume', () => consumer.resume());
+  }
+
+  /** Read-only view of this peer's video consumers (metrics, tests). */
+  videoConsumers(): Array<{ id: string; ownerId: string | undefined; paused: boolean; preferredSpatialLayer: number | undefined; currentSpatialLayer: number | undefined }> {
+    return [...this.consumers.values()]
+      .filter((c) => c.kind === 'video')
+      .map((c) => ({
+        id: c.id,
+        ownerId: (c.appData as { ownerId?: string }).ownerId,
+        paused: c.paused,
+        preferredSpatialLayer: c.preferredLayers?.spatialLayer,
+        currentSpatialLayer: c.currentLayers?.spatialLayer,
+      }));
+  }
+
   /** Stops receiving everything `ownerId` publishes (they are no longer visible to this peer). */
   closeConsumersOf(ownerId: string): void {
     for (const c of [...this.consumers.values()]) {

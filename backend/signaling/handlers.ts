@@ -129,5 +129,10 @@ export const handlers: Handlers = {
     return {};
   },
 
+  async 'consumer:set-view'(conn, { consumerId, visible, spatialLayer }) {
+    await conn.assertPeer().setView(consumerId, { visible, spatialLayer });
+    return {};
+  },
+
   ...classHandlers,
 };

@@ -299,6 +299,7 @@ export class RoomModel extends EventTarget {
     this.media?.close();
     this.media = undefined;
     this.received.clear();
+    this.sentViews.clear();
   }
 
   private teardown(): void {
@@ -312,6 +313,28 @@ export class RoomModel extends EventTarget {
     void this.localMedia?.then((s) => s?.getTracks().forEach((t) => t.stop()));
     this.localMedia = undefined;
     this.s = { ...this.s, localStream: undefined };
+  }
+
+  private readonly sentViews = new Map<string, string>();
+
+  /** How many remote tracks are wired now (views are re-sent when it changes). */
+  get receivedCount(): number {
+    return this.received.size;
+  }
+
+  /**
+   * Tells the server how a participant's video is shown: hidden tiles are paused, and the
+   * simulcast layer follows the rendered height (a 40-member grid pulls 40 low layers).
+   */
+  setVideoView(participantId: string, view: { visible: boolean; height: number }): void {
+    const entry = [...this.received.entries()].find(([, r]) => r.participantId === participantId && r.track.kind === 'video');
+    if (!entry || !this.signaling) return;
+    const [consumerId] = entry;
+    const spatialLayer = view.height < 240 ? 0 : view.height < 540 ? 1 : 2;
+    const key = `${view.visible}:${spatialLayer}`;
+    if (this.sentViews.get(consumerId) === key) return;
+    this.sentViews.set(consumerId, key);
+    this.signaling.request('consumer:set-view', { consumerId, visible: view.visible, spatialLayer }).catch(() => this.sentViews.delete(consumerId));
   }
 
   /** The class summary from the REST API: everyone for a coach, oneself for a member. */

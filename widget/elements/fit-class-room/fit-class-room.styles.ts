@@ -111,9 +111,14 @@ export const styles = css`
     background: var(--_tile-bg);
     aspect-ratio: 16 / 9;
     display: grid;
+    /* The tracks must not grow to a video's intrinsic size: on a phone the stage fits the screen. */
+    grid-template: minmax(0, 1fr) / minmax(0, 1fr);
     place-items: center;
+    min-width: 0;
   }
   video {
+    min-width: 0;
+    min-height: 0;
     width: 100%;
     height: 100%;
     object-fit: cover;

@@ -10,6 +10,7 @@ import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../
 import { FitElement, classConnectionProperties } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
+import { VideoViewController } from '../video-view-controller.js';
 import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { styles } from './fit-class-room.styles.js';
 
@@ -90,6 +91,11 @@ export class FitClassRoom extends FitElement {
     this.beep = false;
     this.coachUi = { draft: undefined, lockMics: false, exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
     new TickController(this, () => !!this.room?.fitness.state?.timer && this.room.state.phase === 'joined');
+    new VideoViewController(
+      this,
+      (participantId, view) => this.room?.setVideoView(participantId, view),
+      () => this.room?.receivedCount,
+    );
   }
 
   override disconnectedCallback(): void {
@@ -213,7 +219,7 @@ export class FitClassRoom extends FitElement {
 
     let stage: TemplateResult;
     if (spotlit) {
-      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} aria-label=${`${spotlit.displayName} (spotlight)`} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
+      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${`${spotlit.displayName} (spotlight)`} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
     } else if (selfLarge) {
       stage = selfVideo(true) as TemplateResult;
     } else if (amCoach) {
@@ -221,7 +227,7 @@ export class FitClassRoom extends FitElement {
         ? this.renderGrid(members, fitness)
         : html`<div class="waiting">${breakouts ? (myRoom ? 'Nobody in this room right now.' : 'Choose a room to visit.') : 'You are live. Members appear here as they join.'}</div>`;
     } else if (coach?.hasVideo) {
-      stage = html`<video part="coach-video" data-testid="coach-video" aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
+      stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
     } else {
       stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : breakouts ? 'Your group is training; the coach will drop by.' : 'Waiting for the coach…'}</div>`;
     }
@@ -283,7 +289,7 @@ export class FitClassRoom extends FitElement {
     const amCoach = this.room?.state.self?.role === 'coach';
     return html`<figure part="tile" data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''}>
       ${p.hasVideo || p.hasAudio
-        ? html`<video autoplay playsinline aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
+        ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
         : nothing}
       ${p.hasVideo ? nothing : html`<div class="avatar" aria-hidden="true">${initials}</div>`}
       <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
