@@ -25,6 +25,7 @@ export const envSchema = z
     RTC_ANNOUNCED_ADDRESS: z.string().min(1).default('127.0.0.1'),
     RTC_MIN_PORT: port.default(40000),
     RTC_MAX_PORT: port.default(49999),
+    RTC_ADAPTIVE_LAYERS: bool.default(false),
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SEED_DEMO: bool.optional(),
@@ -46,6 +47,7 @@ export interface Config {
     announcedAddress: string;
     minPort: number;
     maxPort: number;
+    adaptiveLayers: boolean;
   };
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
+      adaptiveLayers: e.RTC_ADAPTIVE_LAYERS,
     },
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,

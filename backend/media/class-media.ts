@@ -18,6 +18,12 @@ export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
 ];
 
 export interface TransportSettings {
+  /**
+   * Let the tile size choose each video consumer's simulcast layer. Off by default: with the
+   * offline-built worker a consumer asked for a lower layer can stall instead of switching
+   * (see docs/mediasoup-worker.md); visibility (pause/resume) always applies.
+   */
+  adaptiveLayers?: boolean;
   listenIp: string;
   announcedAddress: string;
   minPort: number;
@@ -159,7 +165,7 @@ export class PeerMedia {
       if (!consumer.paused) await media('pause', () => consumer.pause());
       return;
     }
-    if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+    if (this.settings.adaptiveLayers && (consumer.type === 'simulcast' || consumer.type === 'svc')) {
       await media('setPreferredLayers', () => consumer.setPreferredLayers({ spatialLayer: view.spatialLayer, temporalLayer: 2 }));
     }
     if (consumer.paused) await media('resume', () => consumer.resume());

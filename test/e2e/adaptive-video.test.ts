@@ -9,7 +9,7 @@ import { probeVideo } from '../support/video.js';
  * simulcast layer on the server, and a hidden tile pauses it. Read from the SFU itself.
  */
 
-const stack = useLiveStack();
+const stack = useLiveStack({ RTC_ADAPTIVE_LAYERS: '1' });
 
 // Through the CSSOM: the demo pages' CSP (rightly) ignores style attributes.
 const setRoomStyle = (page: Page, style: string) => page.locator('fit-class-room').evaluate((el, s) => void ((el as HTMLElement).style.cssText = s), style);

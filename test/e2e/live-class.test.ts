@@ -14,6 +14,8 @@ const stack = useLiveStack();
 async function waitForMovingVideo(page: Page, selector: string, index = 0): Promise<void> {
   const video = page.locator(selector).nth(index);
   await video.waitFor({ timeout: 15_000 });
+  // Off-screen tiles are paused on purpose (nobody sees them): look at it, as a person would.
+  await video.scrollIntoViewIfNeeded();
   for (let i = 0; i < 20; i++) {
     const probe = await probeVideo(video, 700);
     if (probe.width > 0 && probe.framesInWindow >= 3) return;

@@ -14,11 +14,11 @@ export interface LiveStack {
   joinDemoClass(role: 'coach' | 'member', name: string, opts?: { level?: string; classId?: string }): Promise<Page>;
 }
 
-export function useLiveStack(): LiveStack {
+export function useLiveStack(env: Record<string, string> = {}): LiveStack {
   let server: RunningServer;
   let browser: Browser;
   before(async () => {
-    server = await startBackend();
+    server = await startBackend(env);
     browser = await launchChromium();
   });
   after(async () => {
