@@ -24,6 +24,8 @@ export interface RunningServer {
   logger: Logger;
   repos: Repositories;
   workerPids(): number[];
+  /** Fault injection for tests: cuts every socket of a class at the transport, as a network drop would. */
+  dropConnections(classId: string): number;
   /** A participant's video consumers as the SFU sees them (tests, diagnostics). */
   videoConsumers(classId: string, participantId: string): ReturnType<PeerMedia['videoConsumers']>;
   stop(): Promise<void>;
@@ -105,6 +107,15 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     repos,
     workerPids: () => pool.pids(),
+    dropConnections: (classId) => {
+      let n = 0;
+      for (const socket of io.of('/').sockets.values()) {
+        if ((socket.data as { identity?: { classId: string } }).identity?.classId !== classId) continue;
+        socket.conn.close();
+        n++;
+      }
+      return n;
+    },
     videoConsumers: (classId, participantId) => liveClasses.get(classId)?.media.peer(participantId)?.videoConsumers() ?? [],
     stop: () =>
       (stopping ??= (async () => {

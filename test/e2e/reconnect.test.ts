@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useLiveStack } from '../support/live-stack.js';
+import { probeVideo } from '../support/video.js';
+
+/* A network drop of every socket in the class: clients reconnect by themselves, state intact. */
+
+const stack = useLiveStack();
+
+test('after a dropped connection the member is back with video, level and reps', { timeout: 120_000 }, async () => {
+  const coach = await stack.joinDemoClass('coach', 'Coach Sam');
+  const member = await stack.joinDemoClass('member', 'Ana', { level: 'intermediate' });
+  const memberId = (await member.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
+  await coach.locator(`[data-participant-id="${memberId}"] [data-testid="tile-level"]`).selectOption('advanced');
+  await member.getByTestId('my-level').filter({ hasText: 'Advanced' }).waitFor();
+  for (let i = 0; i < 2; i++) await member.getByTestId('rep-button').click();
+  await member.getByTestId('rep-count').filter({ hasText: '2' }).waitFor();
+  await member.getByTestId('coach-video').waitFor();
+
+  // Note every connection state the member's element shows.
+  await member.evaluate(`window.__states = []; new MutationObserver(() => window.__states.push(document.querySelector('fit-class-room').getAttribute('connection-state')))
+    .observe(document.querySelector('fit-class-room'), { attributes: true, attributeFilter: ['connection-state'] }); 0`);
+  const t0 = Date.now();
+  assert.ok(stack.server.dropConnections('demo-hiit') >= 2);
+  await member.waitForFunction(() => (window as unknown as { __states: string[] }).__states.includes('reconnecting'));
+  await member.waitForFunction(() => document.querySelector('fit-class-room')?.getAttribute('connection-state') === 'connected', undefined, { timeout: 15_000 });
+  const video = member.getByTestId('coach-video');
+  for (let i = 0; ; i++) {
+    const probe = await video.isVisible() ? await probeVideo(video, 300) : undefined;
+    if (probe && probe.framesInWindow > 0) break;
+    if (i > 60) assert.fail('the coach video did not come back');
+  }
+  console.log(`socket drop → coach video back: ${Date.now() - t0} ms`);
+  assert.equal(await member.getByTestId('my-level').textContent(), 'Advanced', 'the level the coach set is kept');
+  assert.equal((await member.getByTestId('rep-count').textContent())?.trim(), '2', 'acknowledged reps are kept');
+  assert.equal(await coach.locator(`[data-testid="participant-tile"][data-participant-id="${memberId}"]`).count(), 1, 'one tile, no duplicate');
+});
