@@ -46,11 +46,11 @@ export const handlers: Handlers = {
 
     const { participant, replaced } = live.session.join({ id: conn.participantId, identity: id.identity, role: id.role, displayName: id.displayName });
     if (replaced) {
-      // The same person in another tab or on a stale connection: the newest join wins.
+      // The same person in another tab or on a stale connection: the newest join wins. The id
+      // is the same, so the others keep the tile; the old tracks end as their consumers close.
       const old = live.seats.get(replaced.id);
       live.seats.delete(replaced.id);
       old?.close('replaced');
-      conn.socket.to(live.channel).emit('participant:left', { participantId: replaced.id });
     }
     live.seats.set(participant.id, conn);
     conn.live = live;

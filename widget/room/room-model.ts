@@ -214,8 +214,9 @@ export class RoomModel extends EventTarget {
   private listen(signaling: SignalingClient): void {
     signaling.onNotification('participant:joined', (p) => {
       if (this.s.phase !== 'joined') return;
-      const others = this.s.participants.filter((x) => x.id !== p.id);
-      this.set({ participants: [...others, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
+      // A known id is the same person back (reconnect, new tab): keep the tile and its stream.
+      if (this.s.participants.some((x) => x.id === p.id)) this.updateParticipant(p.id, (x) => ({ ...x, ...p }));
+      else this.set({ participants: [...this.s.participants, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
     });
     signaling.onNotification('participant:left', ({ participantId }) => {
       this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
