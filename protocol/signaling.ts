@@ -146,6 +146,8 @@ export const notificationSchemas = {
   'class:state': z.custom<ClassStateView>(),
   /** One member's count changed (kept small: this is the hot path). */
   'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
+  /** The class's media moved to another server worker: join again on this connection. */
+  'media:lost': z.object({}),
   /** The server ends this connection's session (removed, replaced by a newer tab, class ended). */
   'room:closed': z.object({ reason: z.enum(['replaced', 'removed', 'ended', 'media_failed']) }),
 } as const;

@@ -124,6 +124,21 @@ export class Connection implements Seat {
     this.log.info('left class');
   }
 
+  /** The media moved to another worker: the seat goes, the connection stays; the client joins again. */
+  mediaLost(): void {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    this.peer = undefined;
+    if (live.seats.get(this.participantId) === this) {
+      live.seats.delete(this.participantId);
+      live.session.leave(this.participantId);
+    }
+    if (this.attendanceId !== undefined) void this.deps.repos.attendance.close(this.attendanceId).catch(() => undefined);
+    this.attendanceId = undefined;
+    this.notify('media:lost', {});
+  }
+
   /** The server ends this seat: tell the client why, then drop the connection. */
   close(reason: 'replaced' | 'removed' | 'ended' | 'media_failed'): void {
     this.notify('room:closed', { reason });

@@ -24,6 +24,7 @@ function validCapabilities(caps: Record<string, unknown>): Record<string, unknow
 export const handlers: Handlers = {
   async 'room:capabilities'(conn) {
     const live = await conn.deps.liveClasses.open(conn.classRecord);
+    await live.mediaReady;
     return { routerRtpCapabilities: live.media.rtpCapabilities };
   },
 
@@ -38,6 +39,7 @@ export const handlers: Handlers = {
       repos.classes.get(id.classId),
       liveClasses.open(conn.classRecord),
     ]);
+    await live.mediaReady;
     if (removed) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
     if (stored?.status === 'ended') throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     if (stored?.status === 'cancelled') throw new AppError(ErrorCode.ClassEnded, 'This class was cancelled', 410);

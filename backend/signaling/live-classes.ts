@@ -8,6 +8,8 @@ import type { ClassRecord } from '../store/repositories.js';
 /** What a connection needs from its seat: a way to be told to go. */
 export interface Seat {
   close(reason: 'replaced' | 'removed' | 'ended' | 'media_failed'): void;
+  /** The class's media moved to another worker: drop the seat's media, keep the connection. */
+  mediaLost(): void;
 }
 
 /** A class that is live on this node: its domain state, its router and its connected seats. */
@@ -16,6 +18,8 @@ export interface LiveClass {
   session: ClassSession;
   rules: ClassRules;
   media: ClassMedia;
+  /** Settles when `media` is usable (it is being re-made after a worker died). */
+  mediaReady: Promise<void>;
   seats: Map<string, Seat>;
   channel: string;
 }
@@ -60,17 +64,55 @@ export class LiveClasses {
   private async create(record: ClassRecord): Promise<LiveClass> {
     const media = await ClassMedia.create(this.pool, this.transport);
     const session = new ClassSession(record.id, record.title);
-    const live: LiveClass = { record, session, rules: new ClassRules(session, record.plan), media, seats: new Map(), channel: `class:${record.id}` };
+    const live: LiveClass = {
+      record,
+      session,
+      rules: new ClassRules(session, record.plan),
+      media,
+      mediaReady: Promise.resolve(),
+      seats: new Map(),
+      channel: `class:${record.id}`,
+    };
     this.live.set(record.id, live);
-    // The router closes by itself when its worker dies: every seat must renegotiate elsewhere.
-    media.router.observer.once('close', () => {
-      if (this.live.get(record.id) !== live) return;
-      this.logger.warn({ classId: record.id }, 'class router closed under a live class');
-      this.live.delete(record.id);
-      for (const seat of live.seats.values()) seat.close('media_failed');
-    });
+    this.watchRouter(live);
     this.logger.info({ classId: record.id, routerId: media.router.id }, 'class opened');
     return live;
+  }
+
+  /**
+   * A router closes by itself when its worker dies. The class lives on (mode, levels, plan,
+   * timer, reps): its media is re-made on another worker and every seat renegotiates.
+   */
+  private watchRouter(live: LiveClass): void {
+    const media = live.media;
+    media.router.observer.once('close', () => {
+      if (this.live.get(live.record.id) !== live || live.media !== media) return;
+      this.logger.warn({ classId: live.record.id }, 'class router closed under a live class; moving it to another worker');
+      live.mediaReady = this.remakeMedia(live);
+      live.mediaReady.catch(() => undefined);
+      for (const seat of [...live.seats.values()]) seat.mediaLost();
+    });
+  }
+
+  private async remakeMedia(live: LiveClass): Promise<void> {
+    const t0 = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        live.media = await ClassMedia.create(this.pool, this.transport);
+        this.watchRouter(live);
+        this.logger.info({ classId: live.record.id, routerId: live.media.router.id, ms: Date.now() - t0 }, 'class media re-made');
+        return;
+      } catch (err) {
+        // No worker yet (the pool is replacing the dead one): try again shortly, for a while.
+        if (attempt >= 50) {
+          this.logger.error({ classId: live.record.id, err: (err as Error).message }, 'could not re-make class media');
+          this.live.delete(live.record.id);
+          for (const seat of [...live.seats.values()]) seat.close('media_failed');
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   /** Called after someone leaves: closes the class once it has stayed empty for a while. */

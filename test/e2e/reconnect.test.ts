@@ -35,3 +35,20 @@ test('after a dropped connection the member is back with video, level and reps',
   assert.equal((await member.getByTestId('rep-count').textContent())?.trim(), '2', 'acknowledged reps are kept');
   assert.equal(await coach.locator(`[data-testid="participant-tile"][data-participant-id="${memberId}"]`).count(), 1, 'one tile, no duplicate');
 });
+
+test('kill -9 of the media worker: the class moves to a new worker and the coach video comes back', { timeout: 120_000 }, async () => {
+  const member = await stack.joinDemoClass('member', 'Ben');
+  const video = member.getByTestId('coach-video');
+  await video.waitFor({ timeout: 15_000 });
+  const [pid] = stack.server.workerPids();
+  const t0 = Date.now();
+  process.kill(pid!, 'SIGKILL');
+  await member.waitForFunction(() => document.querySelector('fit-class-room')?.shadowRoot?.querySelector('[data-code="media_moving"]') !== null, undefined, { timeout: 5000 }).catch(() => undefined);
+  for (let i = 0; ; i++) {
+    const probe = (await video.isVisible()) ? await probeVideo(video, 300).catch(() => undefined) : undefined;
+    if (probe && probe.framesInWindow > 0 && !stack.server.workerPids().includes(pid!)) break;
+    if (i > 60) assert.fail('the coach video did not come back after the worker died');
+  }
+  console.log(`worker killed → coach video back: ${Date.now() - t0} ms`);
+  assert.equal(await member.getByTestId('connection-state').textContent(), 'connected');
+});

@@ -226,6 +226,14 @@ export class RoomModel extends EventTarget {
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
     signaling.onNotification('class:state', (state) => this.fitness.onState(state));
+    // The server moved the class to another media worker: renegotiate without leaving.
+    signaling.onNotification('media:lost', () => {
+      if (this.s.phase !== 'joined') return;
+      this.set({ notice: { code: 'media_moving', message: 'Reconnecting the video…' } });
+      void this.enter().then(() => {
+        if (this.s.notice?.code === 'media_moving') this.set({ notice: undefined });
+      });
+    });
     signaling.onNotification('rep:counted', ({ participantId, exerciseId, count }) => this.fitness.onRepCounted(participantId, exerciseId, count));
     signaling.onNotification('room:closed', ({ reason }) => {
       const messages: Record<string, string> = {
