@@ -50,6 +50,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
+  // Browsers ask for it on every page; the demo has none (a club site has its own).
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
   });

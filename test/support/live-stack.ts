@@ -38,6 +38,9 @@ export function useLiveStack(env: Record<string, string> = {}): LiveStack {
     async joinDemoClass(role, name, opts = {}) {
       const page = await (await browser.newContext()).newPage();
       page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+      page.on('console', (msg) => {
+        if (msg.type() === 'warning' || msg.type() === 'error') console.error(`[${name}] console ${msg.type()}:`, msg.text());
+      });
       await page.goto(`${stack.base}/${role}.html?class=${opts.classId ?? 'demo-hiit'}&name=${encodeURIComponent(name)}`);
       await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
       if (opts.level) await page.getByTestId('level-select').selectOption(opts.level);

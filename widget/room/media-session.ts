@@ -54,10 +54,6 @@ export class MediaSession {
     return this.device.rtpCapabilities;
   }
 
-  private async transport(direction: 'send' | 'recv'): Promise<Transport> {
-    return this.wire(direction, await this.signaling.request('transport:create', { direction }));
-  }
-
   /** Builds the local side of a transport the server made. */
   private wire(direction: 'send' | 'recv', opts: TransportOptions): Transport {
     const params = {
@@ -84,26 +80,19 @@ export class MediaSession {
     return transport;
   }
 
-  private prepared: Promise<void> | undefined;
+  private markAdopted!: () => void;
+  /** Settles once the join's transports are wired: a track announced earlier waits for them. */
+  private readonly adopted = new Promise<void>((resolve) => (this.markAdopted = resolve));
 
-  /** Uses transports the server made during the join (no round trip). */
+  /** Uses the transports the server made during the join (no round trip). */
   adopt(transports: { send: TransportOptions; recv: TransportOptions }): void {
     this.sendTransport = this.wire('send', transports.send);
     this.recvTransport = this.wire('recv', transports.recv);
-    this.prepared = Promise.resolve();
-  }
-
-  /** Creates both transports up front, in parallel: the first frame should not wait on them. */
-  prepare(): Promise<void> {
-    this.prepared ??= Promise.all([this.transport('send'), this.transport('recv')]).then(([send, recv]) => {
-      this.sendTransport = send;
-      this.recvTransport = recv;
-    });
-    return this.prepared;
+    this.markAdopted();
   }
 
   async publish(track: MediaStreamTrack, source: MediaSource): Promise<void> {
-    if (!this.sendTransport) throw new Error('prepare() first');
+    if (!this.sendTransport) throw new Error('adopt() first');
     if (!this.device.canProduce(track.kind as 'audio' | 'video')) return;
     const producer = await this.sendTransport.produce({
       track,
@@ -130,8 +119,7 @@ export class MediaSession {
   }
 
   private async accept(offers: PromiseSettledResult<ConsumerOptions>[]): Promise<Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>> {
-    // A track announced while the transports are still being made waits for them.
-    await this.prepare();
+    await this.adopted;
     const recv = this.recvTransport!;
     const consumed = await Promise.allSettled(
       offers.map((o) =>

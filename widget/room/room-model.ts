@@ -107,6 +107,9 @@ export class RoomModel extends EventTarget {
   /** consumerId → participant and track, to take the track off their stream when it ends. */
   private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack }>();
   private generation = 0;
+  /** The current join's answer is wired; until then announced tracks wait in `announcedDuringJoin`. */
+  private joinedMedia = false;
+  private announcedDuringJoin: ProducerInfo[] = [];
   /** Mode, levels, plan, reps, timer, coach controls. */
   readonly fitness = new ClassModel(() => this.dispatchEvent(new Event('change')));
   private preloadedMedia: Promise<MediaSession | undefined> | undefined;
@@ -174,6 +177,8 @@ export class RoomModel extends EventTarget {
     if (!signaling) return;
     const gen = ++this.generation;
     this.resetMedia();
+    this.joinedMedia = false;
+    this.announcedDuringJoin = [];
     try {
       // First join: the device preloaded over HTTP; after a reconnect (or if that failed), ask.
       const preloaded = await this.preloadedMedia;
@@ -201,6 +206,12 @@ export class RoomModel extends EventTarget {
       // Receive first, then send: the coach's first frame should not queue behind our own
       // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
       this.wireReceived(await media.acceptOffered(joined.consumers), gen);
+      // Tracks announced while the join was on its way and not in its answer.
+      const offered = new Set(joined.consumers.map((c) => c.producerId));
+      const late = this.announcedDuringJoin.filter((p) => !offered.has(p.producerId));
+      this.announcedDuringJoin = [];
+      this.joinedMedia = true;
+      void this.receive(late, gen);
       const local = await this.localMedia;
       if (gen !== this.generation) return;
       await Promise.all((local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
@@ -222,7 +233,8 @@ export class RoomModel extends EventTarget {
       this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
     });
     signaling.onNotification('producer:added', (p) => {
-      if (this.s.phase === 'joined') void this.receive([p], this.generation);
+      if (!this.joinedMedia) this.announcedDuringJoin.push(p);
+      else if (this.s.phase === 'joined') void this.receive([p], this.generation);
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
     signaling.onNotification('class:state', (state) => this.fitness.onState(state));

@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
 
-/* A network drop of every socket in the class: clients reconnect by themselves, state intact. */
+/*
+ * Faults injected for real: a network drop of every socket in a class, and kill -9 of the media
+ * worker. Run with `npm run test:faults`; not yet part of `npm test`: about one run in ten a
+ * member's re-made video consumer stays paused on the server (never resumed by the client) and
+ * the coach's video does not come back. The failure message prints both sides' state; fixing it
+ * belongs to the media-resilience issue.
+ */
 
 const stack = useLiveStack();
 
@@ -28,7 +34,11 @@ test('after a dropped connection the member is back with video, level and reps',
   for (let i = 0; ; i++) {
     const probe = await video.isVisible() ? await probeVideo(video, 300) : undefined;
     if (probe && probe.framesInWindow > 0) break;
-    if (i > 60) assert.fail('the coach video did not come back');
+    if (i > 60) {
+      const seen = await member.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, conn: r.state.connection, notice: r.state.notice, error: r.state.error, people: r.state.participants.map((p) => [p.role, p.hasVideo, p.hasAudio, p.stream.getTracks().map((t) => t.kind + ':' + t.readyState)]) }; })())`);
+      const coachSeen = await coach.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, conn: r.state.connection, notice: r.state.notice, error: r.state.error }; })())`);
+      assert.fail(`the coach video did not come back: member ${seen}; coach ${coachSeen}; SFU ${JSON.stringify(stack.server.videoConsumers('demo-hiit', memberId))}`);
+    }
   }
   console.log(`socket drop → coach video back: ${Date.now() - t0} ms`);
   assert.equal(await member.getByTestId('my-level').textContent(), 'Advanced', 'the level the coach set is kept');
@@ -37,7 +47,8 @@ test('after a dropped connection the member is back with video, level and reps',
 });
 
 test('kill -9 of the media worker: the class moves to a new worker and the coach video comes back', { timeout: 120_000 }, async () => {
-  const member = await stack.joinDemoClass('member', 'Ben');
+  const coach = await stack.joinDemoClass('coach', 'Coach Kim', { classId: 'demo-yoga' });
+  const member = await stack.joinDemoClass('member', 'Ben', { classId: 'demo-yoga' });
   const video = member.getByTestId('coach-video');
   await video.waitFor({ timeout: 15_000 });
   const [pid] = stack.server.workerPids();
@@ -47,7 +58,12 @@ test('kill -9 of the media worker: the class moves to a new worker and the coach
   for (let i = 0; ; i++) {
     const probe = (await video.isVisible()) ? await probeVideo(video, 300).catch(() => undefined) : undefined;
     if (probe && probe.framesInWindow > 0 && !stack.server.workerPids().includes(pid!)) break;
-    if (i > 60) assert.fail('the coach video did not come back after the worker died');
+    if (i > 60) {
+      const seen = await member.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, notice: r.state.notice, error: r.state.error, people: r.state.participants.map((p) => [p.role, p.hasVideo, p.hasAudio, p.stream.getTracks().map((t) => t.kind + ':' + t.readyState)]) }; })())`);
+      const memberId = (await member.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
+      const coachSeen = await coach.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, notice: r.state.notice, error: r.state.error, local: r.state.localStream?.getTracks().map((t) => t.kind + ':' + t.readyState) }; })())`);
+      assert.fail(`the coach video did not come back after the worker died: member ${seen}; coach ${coachSeen}; SFU ${JSON.stringify(stack.server.videoConsumers('demo-yoga', memberId))}`);
+    }
   }
   console.log(`worker killed → coach video back: ${Date.now() - t0} ms`);
   assert.equal(await member.getByTestId('connection-state').textContent(), 'connected');
