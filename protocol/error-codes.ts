@@ -25,5 +25,6 @@ export const ErrorCode = {
   ServerUnreachable: 'server_unreachable',
   MediaPermissionDenied: 'media_permission_denied',
   MediaDeviceUnavailable: 'media_device_unavailable',
+  MediaTimeout: 'media_timeout',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

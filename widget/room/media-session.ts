@@ -1,4 +1,6 @@
 import { Device } from 'mediasoup-client';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { FitError } from './fit-error.js';
 import type { types as msc } from 'mediasoup-client';
 
 type Consumer = msc.Consumer;
@@ -20,6 +22,23 @@ export const CAMERA_SIMULCAST: msc.RtpEncodingParameters[] = [
 ];
 
 let warmDevice: Promise<Device> | undefined;
+
+/**
+ * A local consume (an SDP renegotiation in the browser) that has not settled by then never will:
+ * seen about once in ten recoveries from a dropped connection or a dead worker. The room then
+ * joins again instead of waiting forever.
+ */
+const CONSUME_TIMEOUT_MS = 6000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new FitError(ErrorCode.MediaTimeout, 'Receiving a track took too long')), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
 
 /**
  * Starts mediasoup-client's browser detection ahead of need: joining calls this before the
@@ -125,7 +144,10 @@ export class MediaSession {
       offers.map((o) =>
         o.status === 'rejected'
           ? Promise.reject(o.reason)
-          : recv.consume({ id: o.value.consumerId, producerId: o.value.producerId, kind: o.value.kind, rtpParameters: o.value.rtpParameters as never }),
+          : withTimeout(
+              recv.consume({ id: o.value.consumerId, producerId: o.value.producerId, kind: o.value.kind, rtpParameters: o.value.rtpParameters as never }),
+              CONSUME_TIMEOUT_MS,
+            ),
       ),
     );
     return Promise.all(

@@ -109,7 +109,11 @@ export class RoomModel extends EventTarget {
   private generation = 0;
   /** The current join's answer is wired; until then announced tracks wait in `announcedDuringJoin`. */
   private joinedMedia = false;
+  /** When the room last re-joined to recover stuck media. */
+  private recoveries: number[] = [];
   private announcedDuringJoin: ProducerInfo[] = [];
+  private heldDuringJoin: Array<() => void> = [];
+  private joinAnswered = false;
   /** Mode, levels, plan, reps, timer, coach controls. */
   readonly fitness = new ClassModel(() => this.dispatchEvent(new Event('change')));
   private preloadedMedia: Promise<MediaSession | undefined> | undefined;
@@ -178,7 +182,9 @@ export class RoomModel extends EventTarget {
     const gen = ++this.generation;
     this.resetMedia();
     this.joinedMedia = false;
+    this.joinAnswered = false;
     this.announcedDuringJoin = [];
+    this.heldDuringJoin = [];
     try {
       // First join: the device preloaded over HTTP; after a reconnect (or if that failed), ask.
       const preloaded = await this.preloadedMedia;
@@ -202,6 +208,11 @@ export class RoomModel extends EventTarget {
         participants: joined.participants.map((p) => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false })),
       });
       this.emit('joined', { participantId: joined.self.id, role: joined.self.role });
+      // People who came or went while the join was on its way.
+      const held = this.heldDuringJoin;
+      this.heldDuringJoin = [];
+      this.joinAnswered = true;
+      for (const replay of held) replay();
       media.adopt(joined.transports);
       // Receive first, then send: the coach's first frame should not queue behind our own
       // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
@@ -224,14 +235,29 @@ export class RoomModel extends EventTarget {
 
   private listen(signaling: SignalingClient): void {
     signaling.onNotification('participant:joined', (p) => {
-      if (this.s.phase !== 'joined') return;
-      // A known id is the same person back (reconnect, new tab): keep the tile and its stream.
-      if (this.s.participants.some((x) => x.id === p.id)) this.updateParticipant(p.id, (x) => ({ ...x, ...p }));
-      else this.set({ participants: [...this.s.participants, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
+      // During a join the answer's list is not in yet: replay this after it.
+      if (!this.joinAnswered) return void this.heldDuringJoin.push(() => this.participantJoined(p));
+      this.participantJoined(p);
     });
     signaling.onNotification('participant:left', ({ participantId }) => {
-      this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
+      if (!this.joinAnswered) return void this.heldDuringJoin.push(() => this.participantLeft(participantId));
+      this.participantLeft(participantId);
     });
+    this.listenToMediaAndClass(signaling);
+  }
+
+  private participantJoined(p: ParticipantInfo): void {
+    if (this.s.phase !== 'joined') return;
+    // A known id is the same person back (reconnect, new tab): keep the tile and its stream.
+    if (this.s.participants.some((x) => x.id === p.id)) this.updateParticipant(p.id, (x) => ({ ...x, ...p }));
+    else this.set({ participants: [...this.s.participants, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
+  }
+
+  private participantLeft(participantId: string): void {
+    this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
+  }
+
+  private listenToMediaAndClass(signaling: SignalingClient): void {
     signaling.onNotification('producer:added', (p) => {
       if (!this.joinedMedia) this.announcedDuringJoin.push(p);
       else if (this.s.phase === 'joined') void this.receive([p], this.generation);
@@ -269,6 +295,18 @@ export class RoomModel extends EventTarget {
   /** Puts received tracks on their owners' streams. */
   private wireReceived(results: Array<{ track: MediaStreamTrack; options: ConsumerOptions } | Error>, gen: number): void {
     if (gen !== this.generation) return;
+    // A stuck local consume: join again (the answer carries every track, wired in one go), at
+    // most a few times a minute so a persistent fault ends in a clear error instead of a loop.
+    if (results.some((r) => r instanceof FitError && r.code === ErrorCode.MediaTimeout)) {
+      const now = Date.now();
+      this.recoveries = this.recoveries.filter((t) => now - t < 60_000);
+      if (this.recoveries.length < 3) {
+        this.recoveries.push(now);
+        console.warn('[fitlive] a track did not arrive; joining again');
+        void this.enter();
+        return;
+      }
+    }
     results.forEach((r) => {
       if (r instanceof Error) {
         // One track failing (e.g. its owner just left) must not end the class for this member.
