@@ -105,12 +105,7 @@ export class Connection implements Seat {
     this.observing = undefined;
     const live = this.live;
     if (!live) return;
-    this.live = undefined;
-    this.peer = undefined;
-    // Only the current holder of the seat frees it: a newer tab of the same person may own it now.
-    if (live.seats.get(this.participantId) === this) {
-      live.seats.delete(this.participantId);
-      live.session.leave(this.participantId);
+    if (this.vacateSeat(live)) {
       live.rules.left(this.participantId);
       live.media.removePeer(this.participantId);
       this.socket.to(live.channel).emit('participant:left', { participantId: this.participantId });
@@ -118,24 +113,35 @@ export class Connection implements Seat {
       this.deps.liveClasses.releaseIfEmpty(live.record.id);
     }
     this.socket.leave(live.channel);
-    if (this.attendanceId !== undefined) {
-      await this.deps.repos.attendance.close(this.attendanceId).catch((err: Error) => this.log.error({ err: err.message }, 'attendance close failed'));
-    }
+    await this.closeAttendance();
     this.log.info('left class');
+  }
+
+  /**
+   * Drops this connection's hold on its seat. Only the current holder frees the seat in the
+   * class (a newer tab of the same person may own it now); returns whether it did.
+   */
+  private vacateSeat(live: LiveClass): boolean {
+    this.live = undefined;
+    this.peer = undefined;
+    if (live.seats.get(this.participantId) !== this) return false;
+    live.seats.delete(this.participantId);
+    live.session.leave(this.participantId);
+    return true;
+  }
+
+  private async closeAttendance(): Promise<void> {
+    const id = this.attendanceId;
+    this.attendanceId = undefined;
+    if (id !== undefined) await this.deps.repos.attendance.close(id).catch((err: Error) => this.log.error({ err: err.message }, 'attendance close failed'));
   }
 
   /** The media moved to another worker: the seat goes, the connection stays; the client joins again. */
   mediaLost(): void {
     const live = this.live;
     if (!live) return;
-    this.live = undefined;
-    this.peer = undefined;
-    if (live.seats.get(this.participantId) === this) {
-      live.seats.delete(this.participantId);
-      live.session.leave(this.participantId);
-    }
-    if (this.attendanceId !== undefined) void this.deps.repos.attendance.close(this.attendanceId).catch(() => undefined);
-    this.attendanceId = undefined;
+    this.vacateSeat(live);
+    void this.closeAttendance();
     this.notify('media:lost', {});
   }
 
