@@ -6,9 +6,5 @@ export const errorBodySchema = z.object({
   code: z.string(),
   message: z.string(),
 });
+/** Every failed request, REST or socket, answers with `{ error: ErrorBody }`. */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-/** Every failed request, REST or socket, answers with this shape. */
-export interface ErrorResponse {
-  error: ErrorBody;
-}

@@ -1,3 +1,0 @@
-export * from './errors.js';
-export * from './participants.js';
-export * from './signaling.js';
