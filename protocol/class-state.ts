@@ -86,4 +86,10 @@ export interface ClassStateView {
   timer: TimerState | null;
   ended: boolean;
   participants: Record<string, ParticipantClassState>;
+  /** Raised hands, oldest first. */
+  hands: string[];
+  /** Participants the coach (or a moderator) muted in chat. */
+  chatMuted: string[];
+  /** Member seats: the class's limit, how many are taken, how many people wait for one. */
+  seats: { capacity: number; taken: number; waiting: number };
 }

@@ -20,6 +20,10 @@ export const ErrorCode = {
   ClassEnded: 'class_ended',
   Removed: 'removed',
   MicLocked: 'mic_locked',
+  ClassFull: 'class_full',
+  ChatMuted: 'chat_muted',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
   Internal: 'internal_error',
   // Client-side only: raised by the widget, never sent by the server.
   ServerUnreachable: 'server_unreachable',

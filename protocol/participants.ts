@@ -8,6 +8,8 @@ export const participantSchema = z.object({
   id: z.string(),
   role: roleSchema,
   displayName: z.string(),
+  /** Named a chat moderator by the club (the join token's `mod` claim). */
+  moderator: z.boolean().optional(),
 });
 export type ParticipantInfo = z.infer<typeof participantSchema>;
 

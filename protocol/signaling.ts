@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { levelSchema, modeSchema, planSchema, timerSpecSchema, type ClassStateView } from './class-state.js';
 import type { ErrorBody } from './errors.js';
 import { mediaSourceSchema, participantSchema, producerInfoSchema, type ParticipantInfo, type ProducerInfo } from './participants.js';
+import { socialNotificationSchemas, socialRequestSchemas, type SocialResponseMap } from './social.js';
 
 /*
  * Socket.IO wire protocol of a live class.
@@ -67,6 +68,9 @@ export const requestSchemas = {
   'breakouts:start': z.object({}).strict(),
   'breakouts:visit': z.object({ room: levelSchema }).strict(),
   'breakouts:end': z.object({}).strict(),
+
+  // Chat, hands, reactions, the waitlist, the whiteboard and files (protocol/social.ts).
+  ...socialRequestSchemas,
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -104,7 +108,7 @@ export interface JoinResult {
   consumers: ConsumerOptions[];
 }
 
-export interface ResponseMap {
+export interface ResponseMap extends SocialResponseMap {
   'room:capabilities': { routerRtpCapabilities: unknown };
   'room:join': JoinResult;
   'room:leave': Record<string, never>;
@@ -150,6 +154,7 @@ export const notificationSchemas = {
   'media:lost': z.object({}),
   /** The server ends this connection's session (removed, replaced by a newer tab, class ended). */
   'room:closed': z.object({ reason: z.enum(['replaced', 'removed', 'ended', 'media_failed']) }),
+  ...socialNotificationSchemas,
 } as const;
 
 export type NotificationName = keyof typeof notificationSchemas;
