@@ -113,6 +113,16 @@ export class ClassModel {
   startBreakouts = () => this.call('breakouts:start', {});
   visitBreakout = (room: Level) => this.call('breakouts:visit', { room });
   endBreakouts = () => this.call('breakouts:end', {});
+  raiseHand = () => this.call('hand:raise', {});
+  /** Lowers one's own hand, or (the coach) anyone's. */
+  lowerHand = (participantId?: string) => this.call('hand:lower', participantId ? { participantId } : {});
+  /** The coach calls on a raised hand: it comes down and the member is spotlighted. */
+  callOnHand = (participantId: string) => this.call('hand:call', { participantId });
+
+  /** Place in the hand queue: 1 = raised first; 0 = hand down. */
+  handPosition(participantId: string | undefined): number {
+    return participantId ? (this.state?.hands ?? []).indexOf(participantId) + 1 : 0;
+  }
 
   /**
    * One rep. The operation id is made once per tap and reused on every retry, so a lost answer

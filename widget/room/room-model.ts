@@ -4,13 +4,22 @@ import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/partici
 import type { ConsumerOptions, JoinResult } from '../../protocol/signaling.js';
 import type { Level } from '../../protocol/class-state.js';
 import type { ClassSummary } from '../../protocol/summary.js';
+import type { ChatMessage } from '../../protocol/social.js';
+import { ChatModel } from './chat-model.js';
 import { ClassModel } from './class-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
 import { MediaSession, prewarmDevice } from './media-session.js';
+import { ReactionsModel } from './reactions-model.js';
 import { SignalingClient, type SignalingEvents, type SignalingStatus } from './signaling-client.js';
 
-export type RoomPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
+/** `full`: the class refused a seat (`class_full`); the connection stays open for the waitlist. */
+export type RoomPhase = 'idle' | 'joining' | 'joined' | 'full' | 'left' | 'error';
+
+export interface WaitlistState {
+  /** Place in line (1 = next); 0 = a seat is held and the room is joining; undefined = not in line. */
+  position: number | undefined;
+}
 
 export interface RemoteParticipant extends ParticipantInfo {
   /** One stream per person; tracks are added as they are received, so a bound <video> keeps playing. */
@@ -30,6 +39,8 @@ export interface RoomState {
   error: ErrorBody | undefined;
   /** Not fatal: e.g. the camera was refused but the class goes on. */
   notice: ErrorBody | undefined;
+  /** Set while the class is full (phase `full`, or joining a seat held from the line). */
+  waitlist: WaitlistState | undefined;
 }
 
 export interface RoomOptions {
@@ -70,6 +81,10 @@ export type RoomEventMap = {
   joined: CustomEvent<{ participantId: string; role: Role }>;
   left: CustomEvent<{ reason: string }>;
   error: CustomEvent<ErrorBody>;
+  /** A chat message that arrived live (not from history), once per seq. */
+  'chat-message': CustomEvent<ChatMessage>;
+  /** A burst of reactions from the class (summed per emoji). */
+  reaction: CustomEvent<{ counts: Partial<Record<string, number>> }>;
 };
 
 /** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
@@ -100,6 +115,7 @@ export class RoomModel extends EventTarget {
     localStream: undefined,
     error: undefined,
     notice: undefined,
+    waitlist: undefined,
   };
   private signaling: SignalingClient | undefined;
   private media: MediaSession | undefined;
@@ -116,6 +132,10 @@ export class RoomModel extends EventTarget {
   private joinAnswered = false;
   /** Mode, levels, plan, reps, timer, coach controls. */
   readonly fitness = new ClassModel(() => this.dispatchEvent(new Event('change')));
+  /** The class chat. */
+  readonly chat = new ChatModel(() => this.dispatchEvent(new Event('change')));
+  /** Reactions sent and the bursts floating over the stage. */
+  readonly reactions = new ReactionsModel(() => this.dispatchEvent(new Event('change')));
   private preloadedMedia: Promise<MediaSession | undefined> | undefined;
 
   constructor(
@@ -147,9 +167,25 @@ export class RoomModel extends EventTarget {
     }
     mark('join');
     this.deps.prewarm?.();
-    this.set({ phase: 'joining', connection: 'connecting', error: undefined, notice: undefined, participants: [] });
+    this.set({ phase: 'joining', connection: 'connecting', error: undefined, notice: undefined, participants: [], waitlist: undefined });
     // The camera opens while the socket connects: neither waits for the other.
-    this.localMedia = openLocalMedia(this.deps.getUserMedia, cameraConstraints(roleHint(token))).then(
+    this.openCamera();
+    this.signaling = this.deps.connect(server, { token, classId }, {
+      status: (connection) => {
+        mark(connection);
+        if (this.s.phase === 'joining' || this.s.phase === 'joined' || this.s.phase === 'full') this.set({ connection });
+      },
+      failed: (err) => this.fail(err),
+      reconnected: () => void this.enter(),
+    });
+    this.listen(this.signaling);
+    // The device loads from capabilities fetched over HTTP while the socket still connects.
+    this.preloadedMedia = this.deps.fetchCapabilities(server).then((caps) => (mark('capabilities'), caps && this.signaling ? this.deps.createMedia(this.signaling, caps) : undefined)).catch(() => undefined);
+    await this.enter();
+  }
+
+  private openCamera(): void {
+    this.localMedia = openLocalMedia(this.deps.getUserMedia, cameraConstraints(roleHint(this.options.token))).then(
       (stream) => {
         mark('local-media');
         this.set({ localStream: stream });
@@ -161,18 +197,13 @@ export class RoomModel extends EventTarget {
         return undefined;
       },
     );
-    this.signaling = this.deps.connect(server, { token, classId }, {
-      status: (connection) => {
-        mark(connection);
-        if (this.s.phase === 'joining' || this.s.phase === 'joined') this.set({ connection });
-      },
-      failed: (err) => this.fail(err),
-      reconnected: () => void this.enter(),
-    });
-    this.listen(this.signaling);
-    // The device loads from capabilities fetched over HTTP while the socket still connects.
-    this.preloadedMedia = this.deps.fetchCapabilities(server).then((caps) => (mark('capabilities'), caps && this.signaling ? this.deps.createMedia(this.signaling, caps) : undefined)).catch(() => undefined);
-    await this.enter();
+  }
+
+  private stopCamera(): void {
+    this.s.localStream?.getTracks().forEach((t) => t.stop());
+    void this.localMedia?.then((s) => s?.getTracks().forEach((t) => t.stop()));
+    this.localMedia = undefined;
+    this.s = { ...this.s, localStream: undefined };
   }
 
   /** Enters the class on the current connection: first join, and again after a reconnect. */
@@ -201,8 +232,15 @@ export class RoomModel extends EventTarget {
       if (gen !== this.generation) return;
       this.fitness.attach(signaling, joined.classState);
       void this.fitness.syncClock().catch(() => undefined);
+      this.chat.attach(signaling, joined.self);
+      this.chat.onClassState(joined.classState);
+      void this.chat.loadLatest().catch((err: Error) => console.warn('[fitlive] chat history', err));
+      this.reactions.attach(signaling);
+      // Back from the waitlist (the camera was released while waiting).
+      if (!this.localMedia) this.openCamera();
       this.set({
         phase: 'joined',
+        waitlist: undefined,
         self: joined.self,
         classTitle: joined.classTitle,
         participants: joined.participants.map((p) => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false })),
@@ -229,8 +267,36 @@ export class RoomModel extends EventTarget {
       mark('published');
     } catch (err) {
       if (gen !== this.generation || this.s.phase === 'left' || this.s.phase === 'error') return;
+      if (err instanceof FitError && err.code === ErrorCode.ClassFull) return this.toWaitlist(err);
       this.fail(err instanceof FitError ? err : new FitError(ErrorCode.MediaError, (err as Error).message));
     }
+  }
+
+  /** The class is full: keep the connection for the waitlist, release camera and media. */
+  private toWaitlist(err: FitError): void {
+    // Someone who was in line (or whose held seat lapsed) goes back in line by themselves.
+    const wasInLine = this.s.waitlist?.position !== undefined;
+    this.resetMedia();
+    this.stopCamera();
+    this.set({ phase: 'full', participants: [], waitlist: { position: undefined } });
+    this.emit('error', err.toJSON());
+    if (wasInLine) void this.joinWaitlist().catch(() => undefined);
+  }
+
+  /** In a full class: wait in line for a seat. The room joins by itself when one is held. */
+  async joinWaitlist(): Promise<void> {
+    const signaling = this.signaling;
+    if (this.s.phase !== 'full' || !signaling) return;
+    const { position } = await signaling.request('waitlist:join', {});
+    if (this.s.phase !== 'full') return;
+    this.set({ waitlist: { position } });
+    if (position === 0) await this.takeHeldSeat();
+  }
+
+  private async takeHeldSeat(): Promise<void> {
+    if (this.s.phase !== 'full') return;
+    this.set({ phase: 'joining', waitlist: { position: 0 } });
+    await this.enter();
   }
 
   private listen(signaling: SignalingClient): void {
@@ -263,7 +329,23 @@ export class RoomModel extends EventTarget {
       else if (this.s.phase === 'joined') void this.receive([p], this.generation);
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
-    signaling.onNotification('class:state', (state) => this.fitness.onState(state));
+    signaling.onNotification('class:state', (state) => {
+      this.chat.onClassState(state);
+      this.fitness.onState(state);
+    });
+    signaling.onNotification('chat:message', (message) => {
+      if (this.chat.onMessage(message)) this.emit('chat-message', message);
+    });
+    signaling.onNotification('chat:deleted', ({ seq }) => this.chat.onDeleted(seq));
+    signaling.onNotification('reaction:burst', (burst) => {
+      if (this.s.phase !== 'joined') return;
+      this.reactions.onBurst(burst?.counts);
+      this.emit('reaction', { counts: { ...burst?.counts } });
+    });
+    signaling.onNotification('waitlist:position', ({ position }) => {
+      if (this.s.phase === 'full') this.set({ waitlist: { position } });
+    });
+    signaling.onNotification('waitlist:promoted', () => void this.takeHeldSeat());
     // The server moved the class to another media worker: renegotiate without leaving.
     signaling.onNotification('media:lost', () => {
       if (this.s.phase !== 'joined') return;
@@ -339,12 +421,13 @@ export class RoomModel extends EventTarget {
   }
 
   async leave(): Promise<void> {
-    if (this.s.phase !== 'joining' && this.s.phase !== 'joined') return;
+    if (this.s.phase !== 'joining' && this.s.phase !== 'joined' && this.s.phase !== 'full') return;
     const signaling = this.signaling;
     this.generation++;
-    await Promise.race([signaling?.request('room:leave', {}).catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    const goodbye = this.s.phase === 'full' ? signaling?.request('waitlist:leave', {}) : signaling?.request('room:leave', {});
+    await Promise.race([goodbye?.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     this.teardown();
-    this.set({ phase: 'left', connection: 'disconnected', participants: [], self: undefined });
+    this.set({ phase: 'left', connection: 'disconnected', participants: [], self: undefined, waitlist: undefined });
     this.emit('left', { reason: 'left' });
   }
 
@@ -365,13 +448,12 @@ export class RoomModel extends EventTarget {
     this.generation++;
     // The last class state stays readable (the end screen shows it); intents stop.
     this.fitness.attach(undefined, this.fitness.state);
+    this.chat.attach(undefined, undefined);
+    this.reactions.dispose();
     this.resetMedia();
     this.signaling?.close();
     this.signaling = undefined;
-    this.s.localStream?.getTracks().forEach((t) => t.stop());
-    void this.localMedia?.then((s) => s?.getTracks().forEach((t) => t.stop()));
-    this.localMedia = undefined;
-    this.s = { ...this.s, localStream: undefined };
+    this.stopCamera();
   }
 
   private readonly sentViews = new Map<string, string>();
@@ -409,7 +491,7 @@ export class RoomModel extends EventTarget {
 
   /** Releases everything without notifying (element removed from the page). */
   dispose(): void {
-    if (this.s.phase === 'joined' || this.s.phase === 'joining') void this.leave();
+    if (this.s.phase === 'joined' || this.s.phase === 'joining' || this.s.phase === 'full') void this.leave();
     else this.teardown();
   }
 }
