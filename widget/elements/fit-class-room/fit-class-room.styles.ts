@@ -417,6 +417,316 @@ export const styles = css`
     display: flex;
     justify-content: space-between;
   }
+  /* The room beside its chat: side by side when there is room, stacked on a phone. */
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: 12px;
+    align-items: start;
+  }
+  .main {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    min-width: 0;
+  }
+  @container (min-width: 860px) {
+    .layout.with-chat[data-chat-open='true'] {
+      grid-template-columns: minmax(0, 1fr) var(--fit-chat-width, 320px);
+    }
+    .layout.with-chat[data-chat-open='true'] .chat {
+      position: sticky;
+      top: 0;
+    }
+  }
+  footer {
+    flex-wrap: wrap;
+    align-items: center;
+  }
+  .seats {
+    margin-left: auto;
+    font-size: 0.8rem;
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+  .chat {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    padding: 10px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_tile-bg);
+    min-width: 0;
+  }
+  .chat-head {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  .chat-head h3 {
+    margin: 0;
+    font-size: 0.95rem;
+  }
+  .chat-toggle {
+    margin-left: auto;
+  }
+  .unread {
+    min-width: 22px;
+    padding: 1px 7px;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 0.75rem;
+    font-weight: 700;
+    text-align: center;
+  }
+  .chat-body {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .chat-body[hidden] {
+    display: none;
+  }
+  .chat-list {
+    list-style: none;
+    margin: 0;
+    padding: 0 4px 0 0;
+    height: var(--fit-chat-height, 320px);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .chat-list:focus-visible {
+    outline: 2px solid color-mix(in srgb, var(--_accent) 60%, transparent);
+  }
+  .chat-list > li.older,
+  .chat-list > li.empty {
+    align-self: center;
+    font-size: 0.85rem;
+  }
+  .msg {
+    position: relative;
+    font-size: 0.88rem;
+    line-height: 1.35;
+  }
+  .msg .meta {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 6px;
+    font-size: 0.75rem;
+    color: var(--_muted);
+  }
+  .msg .name {
+    font-weight: 700;
+    color: var(--_fg);
+  }
+  .role-badge {
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 0.65rem;
+    font-weight: 700;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+  }
+  .msg .text {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .msg .text a {
+    color: var(--_accent);
+  }
+  .msg.pending .text {
+    opacity: 0.7;
+  }
+  .msg .state.failed {
+    color: var(--_danger);
+  }
+  .msg-actions {
+    display: flex;
+    gap: 4px;
+    margin-top: 2px;
+    opacity: 0;
+  }
+  .msg:hover .msg-actions,
+  .msg:focus-within .msg-actions,
+  .msg-actions.shown {
+    opacity: 1;
+  }
+  @media (hover: none) {
+    .msg-actions {
+      opacity: 1;
+    }
+  }
+  .msg-actions .mini {
+    background: transparent;
+    color: var(--_muted);
+    border-color: color-mix(in srgb, var(--_fg) 20%, transparent);
+  }
+  .chat-notice {
+    margin: 0;
+    padding: 6px 8px;
+    border-radius: 8px;
+    font-size: 0.8rem;
+    background: color-mix(in srgb, #ffc83d 14%, transparent);
+  }
+  .chat-form {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 4px 8px;
+    align-items: end;
+  }
+  .chat-form textarea {
+    font: inherit;
+    font-size: 0.88rem;
+    resize: none;
+    min-height: 44px;
+    max-height: 120px;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid color-mix(in srgb, var(--_fg) 20%, transparent);
+    border-radius: 8px;
+    padding: 8px;
+  }
+  .chat-form textarea:disabled {
+    opacity: 0.6;
+  }
+  .chat-form .count {
+    grid-row: 2;
+    font-size: 0.7rem;
+    color: var(--_muted);
+  }
+  .chat-form .count.near {
+    color: #ffc83d;
+  }
+  .chat-form button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  .hand-control {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 0.8rem;
+  }
+  .hands {
+    padding: 8px 12px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: color-mix(in srgb, #ffc83d 12%, var(--_tile-bg));
+    font-size: 0.85rem;
+  }
+  .hands h4 {
+    margin: 0 0 6px;
+    font-size: 0.85rem;
+  }
+  .hands ol {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px 16px;
+  }
+  .hands li {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .hand-badge {
+    position: absolute;
+    right: 6px;
+    bottom: 6px;
+    padding: 2px 8px;
+    border-radius: 999px;
+    background: #ffc83d;
+    color: #111;
+    font-size: 0.75rem;
+    font-weight: 700;
+  }
+  .reactions {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px;
+  }
+  button.reaction {
+    padding: 4px 8px;
+    min-height: 40px;
+    min-width: 40px;
+    font-size: 1.2rem;
+    line-height: 1;
+    background: var(--_tile-bg);
+    border: 1px solid color-mix(in srgb, var(--_fg) 15%, transparent);
+  }
+  .reaction-notice {
+    font-size: 0.75rem;
+  }
+  .floaters {
+    position: absolute;
+    inset: 0;
+    overflow: hidden;
+    pointer-events: none;
+  }
+  .floater {
+    position: absolute;
+    bottom: 4%;
+    font-size: var(--fit-reaction-size, 2rem);
+    line-height: 1;
+    opacity: 0;
+    animation: fit-float 2.4s ease-out forwards;
+    will-change: transform, opacity;
+  }
+  .floater[data-variant='1'] {
+    animation-duration: 2.1s;
+  }
+  .floater[data-variant='2'] {
+    animation-duration: 2.5s;
+    animation-name: fit-float-sway;
+  }
+  .floater[data-lane='0'] { left: 4%; }
+  .floater[data-lane='1'] { left: 12%; }
+  .floater[data-lane='2'] { left: 20%; }
+  .floater[data-lane='3'] { left: 29%; }
+  .floater[data-lane='4'] { left: 38%; }
+  .floater[data-lane='5'] { left: 50%; }
+  .floater[data-lane='6'] { left: 60%; }
+  .floater[data-lane='7'] { left: 70%; }
+  .floater[data-lane='8'] { left: 80%; }
+  .floater[data-lane='9'] { left: 88%; }
+  @keyframes fit-float {
+    0% { transform: translateY(0) scale(0.6); opacity: 0; }
+    12% { opacity: 1; transform: translateY(-10%) scale(1); }
+    80% { opacity: 0.9; }
+    100% { transform: translateY(-320%) scale(1.1); opacity: 0; }
+  }
+  @keyframes fit-float-sway {
+    0% { transform: translate(0, 0) scale(0.6); opacity: 0; }
+    12% { opacity: 1; transform: translate(10%, -10%) scale(1); }
+    50% { transform: translate(-20%, -160%); }
+    100% { transform: translate(15%, -320%) scale(1.1); opacity: 0; }
+  }
+  @keyframes fit-fade {
+    0% { opacity: 0; }
+    20% { opacity: 1; }
+    100% { opacity: 0; }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .floater,
+    .floater[data-variant='1'],
+    .floater[data-variant='2'] {
+      animation: fit-fade 2s linear forwards;
+    }
+  }
+  .waitlist .full-title {
+    font-size: 1.1rem;
+    color: var(--_fg);
+  }
   @container (max-width: 480px) {
     .room {
       padding: 8px;

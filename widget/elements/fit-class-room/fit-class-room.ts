@@ -5,6 +5,8 @@ import type { Role } from '../../../protocol/participants.js';
 import { LEVELS } from '../../../protocol/class-constants.js';
 import type { Level } from '../../../protocol/class-state.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
+import type { ChatMessage } from '../../../protocol/social.js';
+import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
 import { FitElement, classConnectionProperties } from '../fit-element.js';
@@ -13,6 +15,7 @@ import { TickController } from '../tick-controller.js';
 import { VideoViewController } from '../video-view-controller.js';
 import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { styles } from './fit-class-room.styles.js';
+import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
 
 /**
  * A live, interactive fitness class.
@@ -22,6 +25,9 @@ import { styles } from './fit-class-room.styles.js';
  * @fires fit-joined - The class was joined. `detail: { participantId, role }`.
  * @fires fit-left - This seat left the class. `detail: { reason }`.
  * @fires fit-error - Something failed. `detail: { code, message }` with a stable `code`.
+ * @fires fit-chat-message - A chat message arrived live (once each). `detail`: the message `{ seq, participantId, displayName, role, text, sentAt }`.
+ * @fires fit-reaction - A burst of reactions. `detail: { counts: { [emoji]: n } }`.
+ * @fires fit-waitlist - The class is full and this seat's place in line changed. `detail: { position }`.
  *
  * @csspart base - The whole room.
  * @csspart header - Title and connection state.
@@ -34,6 +40,20 @@ import { styles } from './fit-class-room.styles.js';
  * @csspart self-video - Your own camera preview.
  * @csspart grid - The tiles of other participants.
  * @csspart tile - One participant tile.
+ * @csspart chat - The chat panel.
+ * @csspart chat-list - The list of messages.
+ * @csspart chat-input - The message box.
+ * @csspart chat-send - The send button.
+ * @csspart chat-notice - Why a message was not sent, or that chat is muted.
+ * @csspart chat-role - The coach badge on a message.
+ * @csspart chat-unread - The unread count on the collapsed chat.
+ * @csspart hands - The coach's queue of raised hands.
+ * @csspart hand-button - A member's raise/lower hand button.
+ * @csspart hand-badge - The hand on a tile.
+ * @csspart reactions - The reaction buttons.
+ * @csspart reaction-layer - The floating reactions over the stage.
+ * @csspart seats - "N / capacity in class · W waiting".
+ * @csspart waitlist - The class-full view and the waitlist.
  *
  * @cssproperty --fit-accent - Brand colour (buttons, highlights).
  * @cssproperty --fit-bg - Background of the room.
@@ -44,6 +64,9 @@ import { styles } from './fit-class-room.styles.js';
  * @cssproperty --fit-font - Font family.
  * @cssproperty --fit-danger - Errors and the leave button.
  * @cssproperty --fit-tile-min-width - Smallest tile width in the grid.
+ * @cssproperty --fit-chat-width - Width of the chat beside the stage on wide screens.
+ * @cssproperty --fit-chat-height - Height of the message list.
+ * @cssproperty --fit-reaction-size - Size of the floating reactions.
  */
 export class FitClassRoom extends FitElement {
   static override styles = styles;
@@ -53,6 +76,8 @@ export class FitClassRoom extends FitElement {
     level: { type: String },
     beep: { type: Boolean },
     coachUi: { state: true },
+    chatOpen: { state: true },
+    chatDraft: { state: true },
   };
 
   /** Base URL of the FitLive backend, e.g. `https://media.example-club.com`. */
@@ -69,6 +94,9 @@ export class FitClassRoom extends FitElement {
   /** Play a short tone when the class timer changes phase. */
   declare beep: boolean;
   declare coachUi: CoachPanelState;
+  declare chatOpen: boolean;
+  declare chatDraft: string;
+  private lastWaitlistKey = '';
   private actionError: { code: string; message: string } | undefined;
   private lastPhaseKey = '';
   /** Kept after leaving, for the end-of-class summary. */
@@ -80,6 +108,7 @@ export class FitClassRoom extends FitElement {
   /** The room model; created on join, or set beforehand (tests, Storybook). */
   room: RoomModel | undefined;
   private readonly roomController = new RoomController(this);
+  private readonly chatScroll = new ChatScrollController(this, () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="chat-list"]'));
 
   constructor() {
     super();
@@ -89,6 +118,8 @@ export class FitClassRoom extends FitElement {
     this.connectionState = 'disconnected';
     this.level = 'beginner';
     this.beep = false;
+    this.chatOpen = true;
+    this.chatDraft = '';
     this.coachUi = { draft: undefined, lockMics: false, exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
     new TickController(this, () => !!this.room?.fitness.state?.timer && this.room.state.phase === 'joined');
     new VideoViewController(
@@ -124,6 +155,10 @@ export class FitClassRoom extends FitElement {
     room.addEventListener('joined', (e) => this.emit('fit-joined', (e as CustomEvent<{ participantId: string; role: Role }>).detail));
     room.addEventListener('left', (e) => this.emit('fit-left', (e as CustomEvent<{ reason: string }>).detail));
     room.addEventListener('error', (e) => this.emit('fit-error', (e as CustomEvent<ErrorBody>).detail));
+    room.addEventListener('chat-message', (e) => this.emit('fit-chat-message', (e as CustomEvent<ChatMessage>).detail));
+    room.addEventListener('reaction', (e) => this.emit('fit-reaction', (e as CustomEvent<{ counts: Partial<Record<string, number>> }>).detail));
+    // On a narrow screen the chat starts folded (its unread count shows); wide, it sits beside the stage.
+    room.addEventListener('joined', () => this.setChatOpen(this.chatOpen && (this.clientWidth === 0 || this.clientWidth >= 600)), { once: true });
     this.roomController.set(room);
   }
 
@@ -131,6 +166,12 @@ export class FitClassRoom extends FitElement {
     this.connectionState = this.room?.state.connection ?? 'disconnected';
     this.lastSelfId = this.room?.state.self?.id ?? this.lastSelfId;
     this.lastRole = this.room?.state.self?.role ?? this.lastRole;
+    const waitlist = this.room?.state.waitlist;
+    const waitlistKey = waitlist ? String(waitlist.position) : '';
+    if (waitlistKey !== this.lastWaitlistKey) {
+      this.lastWaitlistKey = waitlistKey;
+      if (waitlist) this.emit('fit-waitlist', { position: waitlist.position });
+    }
     if (this.lastRole === 'coach' && this.room?.state.notice?.code === 'room_ended' && !this.summaryRequested) {
       this.summaryRequested = true;
       this.room.fetchSummary().then(
@@ -148,12 +189,13 @@ export class FitClassRoom extends FitElement {
       <div part="base" class="room" data-mode=${this.room?.fitness.state?.mode ?? 'teach'}>
         <header part="header">
           <span class="title">${s?.classTitle ?? 'Live class'}</span>
+          ${s?.phase === 'joined' ? seatsView(this.room?.fitness.state?.seats) : nothing}
           <span part="connection-state" class="connection" role="status" aria-label="Connection" data-testid="connection-state" data-state=${this.connectionState}
             >${this.connectionState}</span
           >
         </header>
         ${this.renderMessage(s)}
-        ${inRoom ? this.renderRoom(s!) : this.renderLobby(phase)}
+        ${inRoom ? this.renderRoom(s!) : phase === 'full' ? waitlistView(s!.waitlist, () => this.run(() => this.room!.joinWaitlist()), () => void this.leave()) : this.renderLobby(phase)}
       </div>
     `;
   }
@@ -234,13 +276,18 @@ export class FitClassRoom extends FitElement {
     // Members always hear the coach, even while someone else is on the stage.
     const coachAudio = coach && (spotlit || !coach.hasVideo) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
 
-    return html`
-      ${amCoach && s.phase === 'joined' ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run) : nothing}
+    const joined = s.phase === 'joined';
+    const names = new Map([...s.participants, ...(s.self ? [s.self] : [])].map((p) => [p.id, p.displayName]));
+    return html`<div class="layout ${joined ? 'with-chat' : ''}" data-chat-open=${this.chatOpen}>
+      <div class="main">
+      ${amCoach && joined ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run) : nothing}
       ${amCoach && this.coachUi.draft ? planEditor(fitness, this.coachUi.draft, this.setCoachUi, this.run) : nothing}
+      ${amCoach && joined ? handQueue(fitness, names, this.run) : nothing}
       <div part="stage" class="stage">
         ${stage}
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
+        ${joined ? floaterLayer(this.room!.reactions.floaters) : nothing}
       </div>
       ${breakouts && myRoom
         ? html`<p part="breakout-banner" class="breakout" data-testid="breakout-banner" data-room=${myRoom}>
@@ -259,9 +306,29 @@ export class FitClassRoom extends FitElement {
           </div>`
         : nothing}
       <footer>
+        ${!amCoach && joined && selfId ? handToggle(fitness, selfId, this.run) : nothing}
+        ${joined ? reactionBar(this.room!.reactions, this.run) : nothing}
         <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>Leave</button>
       </footer>
-    `;
+      </div>
+      ${joined
+        ? chatPanel({
+            chat: this.room!.chat,
+            self: s.self,
+            chatMuted: fitness.state?.chatMuted ?? [],
+            open: this.chatOpen,
+            draft: this.chatDraft,
+            setOpen: (open) => this.setChatOpen(open),
+            setDraft: (text) => {
+              this.chatDraft = text;
+              this.room?.chat.clearNotice();
+            },
+            submit: () => this.sendChat(),
+            onScroll: (e) => this.onChatScroll(e),
+            run: this.run,
+          })
+        : nothing}
+    </div>`;
   }
 
   private renderGrid(members: readonly RemoteParticipant[], fitness: ClassModel): TemplateResult {
@@ -292,6 +359,7 @@ export class FitClassRoom extends FitElement {
         ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
         : nothing}
       ${p.hasVideo ? nothing : html`<div class="avatar" aria-hidden="true">${initials}</div>`}
+      ${tileHand(fitness, p.id)}
       <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
       ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics) : nothing}
     </figure>`;
@@ -313,6 +381,29 @@ export class FitClassRoom extends FitElement {
       },
     );
   };
+
+  /** Opens or folds the chat (folded, messages from others count as unread). */
+  setChatOpen(open: boolean): void {
+    this.chatOpen = open;
+    this.room?.chat.setVisible(open);
+    if (open) this.chatScroll.stickToBottom();
+  }
+
+  private sendChat(): void {
+    const chat = this.room?.chat;
+    const text = this.chatDraft;
+    if (!chat || !text.trim() || chat.state.muted) return;
+    this.chatDraft = '';
+    this.chatScroll.stickToBottom();
+    // Refusals show in the chat itself (a failed message with a reason and Retry).
+    void chat.send(text);
+  }
+
+  private onChatScroll(e: Event): void {
+    const el = e.target as HTMLElement;
+    const chat = this.room?.chat;
+    if (chat && el.scrollTop < 48 && chat.state.hasMore && !chat.state.loadingOlder) this.run(() => chat.loadOlder());
+  }
 
   private setLocalMic(muted: boolean): void {
     for (const t of this.room?.state.localStream?.getAudioTracks() ?? []) t.enabled = !muted;
