@@ -29,8 +29,16 @@ export const envSchema = z
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SEED_DEMO: bool.optional(),
+    /** Shared class files; default `<DATA_DIR>/files`. */
+    FILES_DIR: z.string().min(1).optional(),
+    /** Signs file links; random per start when unset (links then die with a restart; they expire within the hour anyway). */
+    FILE_LINK_SECRET: z.string().min(32).optional(),
+    SUPABASE_URL: z.url().optional(),
+    SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+    SUPABASE_STORAGE_BUCKET: z.string().min(1).default('fitlive-files'),
   })
-  .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] });
+  .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
+  .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, { message: 'SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY go together', path: ['SUPABASE_URL'] });
 
 export interface Config {
   port: number;
@@ -53,6 +61,11 @@ export interface Config {
   joinRatePerMinute: number;
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
+  files: {
+    dir: string;
+    linkSecret: string | undefined;
+    supabase: { url: string; serviceKey: string; bucket: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,5 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
+    files: {
+      dir: path.resolve(e.FILES_DIR ?? (e.DATA_DIR === ':memory:' ? path.join(os.tmpdir(), `fitlive-files-${process.pid}`) : path.join(e.DATA_DIR, 'files'))),
+      linkSecret: e.FILE_LINK_SECRET,
+      supabase: e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY ? { url: e.SUPABASE_URL, serviceKey: e.SUPABASE_SERVICE_ROLE_KEY, bucket: e.SUPABASE_STORAGE_BUCKET } : undefined,
+    },
   };
 }

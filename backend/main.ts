@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,7 +9,9 @@ import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { ClassMedia, type PeerMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
-import { LiveClasses } from './signaling/live-classes.js';
+import { LocalFileStorage, SharedFiles, SupabaseFileStorage } from './files/shared-files.js';
+import { LiveClasses, type LiveClass } from './signaling/live-classes.js';
+import { offerFreedSeats } from './signaling/waitlist.js';
 import { attachSignaling } from './signaling/server.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -23,6 +26,7 @@ export interface RunningServer {
   config: Config;
   logger: Logger;
   repos: Repositories;
+  files: SharedFiles;
   workerPids(): number[];
   /** Fault injection for tests: cuts every socket of a class at the transport, as a network drop would. */
   dropConnections(classId: string): number;
@@ -60,8 +64,14 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   }
 
   const pool = await poolReady;
-  const liveClasses = new LiveClasses(pool, config.rtc, logger);
+  // `io` is made below, once the HTTP app exists; classes only emit after that.
+  const liveClasses = new LiveClasses(pool, config.rtc, logger, repos, (channel, name, payload) => io.to(channel).emit(name, payload));
   const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
+  const files = new SharedFiles(
+    config.files.supabase ? new SupabaseFileStorage(config.files.supabase.url, config.files.supabase.serviceKey, config.files.supabase.bucket) : new LocalFileStorage(config.files.dir),
+    config.files.linkSecret ? Buffer.from(config.files.linkSecret) : crypto.randomBytes(32),
+  );
+  const stateOf = (live: LiveClass) => io.to(live.channel).emit('class:state', live.rules.view());
 
   const app = createHttpApp({
     repos,
@@ -80,6 +90,19 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       io.to(live.channel).emit('class:state', live.rules.view());
     },
     classCancelled: (classId) => liveClasses.end(classId),
+    capacityChanged: (classId, capacity) => {
+      const live = liveClasses.get(classId);
+      if (!live) return;
+      live.rules.seats.capacity = capacity;
+      offerFreedSeats(live, () => stateOf(live));
+      stateOf(live);
+    },
+    fileShared: (classId, file) => {
+      const live = liveClasses.get(classId);
+      if (live) io.to(live.channel).emit('file:shared', files.link(file));
+    },
+    chatFilterChanged: (clubId, words) => liveClasses.forClub(clubId, (live) => (live.social.blockedWords = words)),
+    files,
   });
   const server = http.createServer(app);
   const io = new SocketServer(server, {
@@ -89,7 +112,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
-  attachSignaling(io, { repos, liveClasses, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  attachSignaling(io, { repos, liveClasses, files, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,6 +129,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     config,
     logger,
     repos,
+    files,
     workerPids: () => pool.pids(),
     dropConnections: (classId) => {
       let n = 0;
@@ -119,7 +143,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     videoConsumers: (classId, participantId) => liveClasses.get(classId)?.media.peer(participantId)?.videoConsumers() ?? [],
     stop: () =>
       (stopping ??= (async () => {
-        liveClasses.closeAll();
+        await liveClasses.closeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         server.closeAllConnections();
         await pool.close();

@@ -7,7 +7,8 @@ import { AppError } from '../errors.js';
 /**
  * Join tokens: HS256 JWTs a club's server signs with the club's join secret.
  * Claims: `club`, `class`, `role`, `name` (display name), `sub` (the member's identity in the
- * club), `iat`, `exp`. Any language's JWT library can mint one.
+ * club), `iat`, `exp`, and optionally `mod: true` (a chat moderator). Any language's JWT library
+ * can mint one.
  */
 export const joinClaimsSchema = z.object({
   club: z.string().min(1).max(128),
@@ -15,6 +16,7 @@ export const joinClaimsSchema = z.object({
   role: roleSchema,
   name: z.string().trim().min(1).max(80),
   sub: z.string().min(1).max(256),
+  mod: z.boolean().optional(),
   iat: z.number().int().optional(),
   exp: z.number().int(),
 });
@@ -26,17 +28,19 @@ export interface JoinIdentity {
   role: Role;
   displayName: string;
   identity: string;
+  /** May delete messages and mute chat (a coach always may). */
+  moderator: boolean;
   expiresAt: number;
 }
 
 const encoder = new TextEncoder();
 
 export async function signJoinToken(
-  claims: { club: string; class: string; role: Role; name: string; sub: string },
+  claims: { club: string; class: string; role: Role; name: string; sub: string; mod?: boolean },
   secret: string,
   ttlSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ club: claims.club, class: claims.class, role: claims.role, name: claims.name })
+  return new SignJWT({ club: claims.club, class: claims.class, role: claims.role, name: claims.name, ...(claims.mod ? { mod: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()
@@ -83,5 +87,5 @@ export async function verifyJoinToken(
   // A token may not outlive the server's maximum lifetime, however its issuer set it.
   const issuedAt = c.iat ?? Math.floor(Date.now() / 1000);
   if (c.exp - issuedAt > opts.maxTtlSeconds) throw invalid(`lifetime exceeds ${opts.maxTtlSeconds} s`);
-  return { clubId: c.club, classId: c.class, role: c.role, displayName: c.name, identity: c.sub, expiresAt: c.exp };
+  return { clubId: c.club, classId: c.class, role: c.role, displayName: c.name, identity: c.sub, moderator: c.mod ?? false, expiresAt: c.exp };
 }

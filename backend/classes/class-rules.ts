@@ -2,6 +2,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { FREESTYLE, LEVELS, type ClassStateView, type Level, type Mode, type ParticipantClassState, type Plan, type TimerSpec, type TimerState } from '../../protocol/class-state.js';
 import { AppError } from '../errors.js';
 import type { ClassSession } from './class-session.js';
+import { Seats } from './seats.js';
 import { pauseTimer, resumeTimer, skipPhase, startTimer } from '../../protocol/timer.js';
 
 export interface RepResult {
@@ -33,12 +34,18 @@ export class ClassRules {
   /** Operation ids already counted, per participant: a retried tap never counts twice. */
   private readonly seenOps = new Map<string, Set<string>>();
   private readonly removedIdentities = new Set<string>();
+  /** Raised hands, oldest first. */
+  private hands: string[] = [];
+  private readonly chatMuted = new Set<string>();
+  readonly seats: Seats;
 
   constructor(
     private readonly session: ClassSession,
     plan: Plan = [],
+    capacity = 50,
   ) {
     this.plan = plan;
+    this.seats = new Seats(capacity);
   }
 
   get isEnded(): boolean {
@@ -49,6 +56,24 @@ export class ClassRules {
   admit(identity: string): void {
     if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     if (this.removedIdentities.has(identity)) throw new AppError(ErrorCode.Removed, 'You were removed from this class', 403);
+  }
+
+  /**
+   * Takes a member seat for `identity` (throws `class_full`). Call it in the same synchronous
+   * step as the session join: that is what makes the limit hold under racing joins.
+   */
+  claimSeat(identity: string, role: 'coach' | 'member', now: number): void {
+    if (role !== 'member') return;
+    this.seats.claim(identity, this.seatedMembers(), now);
+  }
+
+  private seatedMembers(): Set<string> {
+    return new Set(this.session.all().filter((p) => p.role === 'member').map((p) => p.identity));
+  }
+
+  /** Holds freed seats for the first in line; returns their identities. */
+  promoteWaiting(now: number): string[] {
+    return this.seats.promote(this.seatedMembers().size, now);
   }
 
   /** A participant took a seat; a returning one keeps their level and reps. */
@@ -63,6 +88,11 @@ export class ClassRules {
 
   stateOf(participantId: string): ParticipantClassState | undefined {
     return this.members.get(participantId);
+  }
+
+  /** Throws unless `actorId` is the coach of a class that has not ended. */
+  requireCoach(actorId: string, what: string): void {
+    this.assertCoach(actorId, what);
   }
 
   private assertCoach(actorId: string, what: string): void {
@@ -218,9 +248,58 @@ export class ClassRules {
     if (this.spotlightId === targetId) this.spotlightId = null;
   }
 
-  /** A participant left: a spotlight on them goes out. */
+  /** A participant left: a spotlight on them goes out, a raised hand comes down. */
   left(participantId: string): void {
     if (this.spotlightId === participantId) this.spotlightId = null;
+    this.hands = this.hands.filter((id) => id !== participantId);
+  }
+
+  raiseHand(actorId: string): void {
+    const p = this.session.get(actorId);
+    if (!p || p.role !== 'member') throw new AppError(ErrorCode.Forbidden, 'Only members raise hands', 403);
+    if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
+    if (!this.hands.includes(actorId)) this.hands.push(actorId);
+  }
+
+  /** A member lowers their own hand; the coach lowers anyone's. Lowering a lowered hand is fine. */
+  lowerHand(actorId: string, targetId: string): void {
+    if (actorId !== targetId) this.assertCoach(actorId, "lower someone else's hand");
+    this.hands = this.hands.filter((id) => id !== targetId);
+  }
+
+  /** The coach calls on a raised hand: it comes down and the member is spotlighted. */
+  callOn(actorId: string, targetId: string): void {
+    this.assertCoach(actorId, 'call on a hand');
+    if (!this.hands.includes(targetId)) throw new AppError(ErrorCode.BadRequest, 'That hand is not raised');
+    this.assertPresent(targetId);
+    this.hands = this.hands.filter((id) => id !== targetId);
+    this.spotlightId = targetId;
+  }
+
+  /** The coach or a moderator may delete messages and mute chat. */
+  canModerate(actorId: string): boolean {
+    const p = this.session.get(actorId);
+    return !!p && (p.role === 'coach' || p.moderator === true);
+  }
+
+  setChatMuted(actorId: string, targetId: string, muted: boolean): void {
+    if (!this.canModerate(actorId)) throw new AppError(ErrorCode.Forbidden, 'Only the coach or a moderator can mute chat', 403);
+    const target = this.session.get(targetId);
+    if (!target) throw new AppError(ErrorCode.NotFound, 'No such participant in the class', 404);
+    if (target.role === 'coach') throw new AppError(ErrorCode.Forbidden, "A coach's chat cannot be muted", 403);
+    if (muted) this.chatMuted.add(targetId);
+    else this.chatMuted.delete(targetId);
+  }
+
+  /** A mute kept in the store (a class re-opened after a restart). */
+  restoreChatMute(participantId: string): void {
+    this.chatMuted.add(participantId);
+  }
+
+  /** Throws unless `actorId` may write in the chat now. */
+  assertCanChat(actorId: string): void {
+    if (!this.session.get(actorId)) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
+    if (this.chatMuted.has(actorId)) throw new AppError(ErrorCode.ChatMuted, 'The coach has muted your chat', 403);
   }
 
   end(actorId: string): void {
@@ -294,6 +373,9 @@ export class ClassRules {
       timer: this.timer,
       ended: this.ended,
       participants,
+      hands: [...this.hands],
+      chatMuted: [...this.chatMuted].filter((id) => this.session.get(id)),
+      seats: { capacity: this.seats.capacity, taken: this.seatedMembers().size, waiting: this.seats.waiting },
     };
   }
 }

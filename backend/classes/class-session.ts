@@ -33,7 +33,7 @@ export class ClassSession {
     return this.byId.get(id);
   }
 
-  join(p: { id: string; identity: string; role: Role; displayName: string }, now = Date.now()): JoinOutcome {
+  join(p: { id: string; identity: string; role: Role; displayName: string; moderator?: boolean }, now = Date.now()): JoinOutcome {
     let replaced: SessionParticipant | undefined;
     for (const existing of this.byId.values()) {
       if (existing.identity === p.identity) {
@@ -68,4 +68,4 @@ export class ClassSession {
 
 const roleRank = (r: Role) => (r === 'coach' ? 0 : 1);
 
-export const toInfo = (p: SessionParticipant): ParticipantInfo => ({ id: p.id, role: p.role, displayName: p.displayName });
+export const toInfo = (p: SessionParticipant): ParticipantInfo => ({ id: p.id, role: p.role, displayName: p.displayName, ...(p.moderator ? { moderator: true } : {}) });

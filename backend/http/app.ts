@@ -10,7 +10,9 @@ import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
-import { classesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
+import type { SharedFiles } from '../files/shared-files.js';
+import { chatApi } from './chat-api.js';
+import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
 
 export interface HttpDeps {
   repos: Repositories;
@@ -25,6 +27,10 @@ export interface HttpDeps {
   rtpCapabilities: unknown;
   planChanged: ClassesApiDeps['planChanged'];
   classCancelled: ClassesApiDeps['classCancelled'];
+  capacityChanged: ClassesApiDeps['capacityChanged'];
+  fileShared: ClassesApiDeps['fileShared'];
+  chatFilterChanged(clubId: string, words: string[]): void;
+  files: SharedFiles;
 }
 
 const devTokenSchema = z.object({
@@ -32,6 +38,7 @@ const devTokenSchema = z.object({
   role: roleSchema,
   name: z.string().trim().min(1).max(80),
   identity: z.string().min(1).max(256).optional(),
+  moderator: z.boolean().optional(),
 });
 
 /** The demo pages run under a strict policy, as a careful club site would: no inline code. */
@@ -98,7 +105,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const club = await deps.repos.clubs.get(record.clubId);
       const ttl = Math.min(3600, deps.tokenMaxTtlSeconds);
       const token = await signJoinToken(
-        { club: record.clubId, class: record.id, role: body.data.role, name: body.data.name, sub: body.data.identity ?? `demo-${crypto.randomUUID()}` },
+        { club: record.clubId, class: record.id, role: body.data.role, name: body.data.name, sub: body.data.identity ?? `demo-${crypto.randomUUID()}`, mod: body.data.moderator ?? false },
         club!.joinSecret,
         ttl,
       );
@@ -106,7 +113,20 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     });
   }
 
-  api.use('/v1/classes', classesApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, planChanged: deps.planChanged, classCancelled: deps.classCancelled }));
+  api.use(
+    '/v1/classes',
+    classesApi({
+      repos: deps.repos,
+      tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
+      planChanged: deps.planChanged,
+      classCancelled: deps.classCancelled,
+      capacityChanged: deps.capacityChanged,
+      fileShared: deps.fileShared,
+      files: deps.files,
+    }),
+  );
+  api.use('/v1/chat', chatApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, filterChanged: deps.chatFilterChanged }));
+  api.use('/v1/files', filesApi(deps.repos, deps.files));
   api.use('/public', publicScheduleApi(deps.repos));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));
@@ -126,6 +146,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // express.json's parse errors carry a 4xx status: they are the client's fault.
     const status = (err as { status?: number }).status;
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: { code: ErrorCode.PayloadTooLarge, message: 'The request body is too large' } });
+      return;
+    }
     if (!(err instanceof AppError) && status && status >= 400 && status < 500) {
       res.status(status).json({ error: { code: ErrorCode.BadRequest, message: 'Malformed request body' } });
       return;

@@ -3,11 +3,12 @@ import express, { type Request } from 'express';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { planSchema, type Plan } from '../../protocol/class-state.js';
 import { classInputSchema, classPatchSchema, type ClassInfo } from '../../protocol/schedule.js';
-import { parseApiKey, secretMatches } from '../auth/api-keys.js';
-import { verifyJoinToken } from '../auth/join-token.js';
+import { CHAT_PAGE_SIZE, SHARED_FILE_MAX_BYTES } from '../../protocol/social.js';
 import { buildSummary, summaryToCsv } from '../classes/summary.js';
 import { AppError } from '../errors.js';
-import type { ClassRecord, Repositories } from '../store/repositories.js';
+import { safeFileName, type SharedFiles } from '../files/shared-files.js';
+import type { ClassRecord, Repositories, StoredFile } from '../store/repositories.js';
+import { callerFrom, clubOnly, zodMessage, type Caller } from './callers.js';
 
 export interface ClassesApiDeps {
   repos: Repositories;
@@ -16,12 +17,13 @@ export interface ClassesApiDeps {
   planChanged(classId: string, plan: Plan): void;
   /** Ends a live class that was just cancelled. */
   classCancelled(classId: string): void;
+  /** A live class's limit changed: seats may have freed for people in line. */
+  capacityChanged(classId: string, capacity: number): void;
+  /** A file was shared with the class: tell the people in it. */
+  fileShared(classId: string, file: StoredFile): void;
+  files: SharedFiles;
 }
 
-/** Who is calling: the club itself (API key: staff rights) or one person (join token for one class). */
-type Caller = { kind: 'club'; clubId: string } | { kind: 'person'; clubId: string; classId: string; role: 'coach' | 'member'; identity: string };
-
-const zodMessage = (issues: { path: PropertyKey[]; message: string }[]) => issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
 export const toClassInfo = (c: ClassRecord): ClassInfo => ({
   id: c.id,
@@ -42,23 +44,7 @@ export function classesApi(deps: ClassesApiDeps): express.Router {
   const router = express.Router();
   const { repos } = deps;
 
-  async function caller(req: Request): Promise<Caller> {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'Send a club API key or a join token as "Authorization: Bearer …"', 401);
-    if (bearer.startsWith('flk_')) {
-      const parsed = parseApiKey(bearer);
-      const stored = parsed && (await repos.apiKeys.get(parsed.id));
-      if (!parsed || !stored || !secretMatches(parsed.secret, stored.secretHash)) throw new AppError(ErrorCode.Unauthorized, 'Unknown or revoked API key', 401);
-      return { kind: 'club', clubId: stored.clubId };
-    }
-    const who = await verifyJoinToken(bearer, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, { maxTtlSeconds: deps.tokenMaxTtlSeconds });
-    return { kind: 'person', clubId: who.clubId, classId: who.classId, role: who.role, identity: who.identity };
-  }
-
-  const clubOnly = (c: Caller) => {
-    if (c.kind !== 'club') throw new AppError(ErrorCode.Forbidden, 'This needs the club’s API key', 403);
-    return c;
-  };
+  const caller = callerFrom(repos, deps.tokenMaxTtlSeconds);
 
   /** The class, if the caller may see it (their club's; a person's token only for its class). */
   async function classFor(req: Request, c: Caller): Promise<ClassRecord> {
@@ -115,6 +101,7 @@ export function classesApi(deps: ClassesApiDeps): express.Router {
       ...(p.durationMinutes !== undefined ? { durationMinutes: p.durationMinutes } : {}),
       ...(p.capacity !== undefined ? { capacity: p.capacity } : {}),
     });
+    if (p.capacity !== undefined) deps.capacityChanged(cls.id, p.capacity);
     res.json(toClassInfo((await repos.classes.get(cls.id))!));
   });
 
@@ -162,6 +149,54 @@ export function classesApi(deps: ClassesApiDeps): express.Router {
     res.json({ plan: parsed.data });
   });
 
+  /** The class chat, a page at a time (newest first page; `before` a seq for older ones). */
+  router.get('/:id/chat', async (req, res) => {
+    const cls = await classFor(req, await caller(req));
+    const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new AppError(ErrorCode.BadRequest, 'before: a message seq');
+    res.json(await repos.chat.page(cls.id, CHAT_PAGE_SIZE, before));
+  });
+
+  /** The coach (or the club) shares a PDF or an image: the raw bytes as the body, `?name=` for its name. */
+  router.post('/:id/files', express.raw({ type: () => true, limit: SHARED_FILE_MAX_BYTES }), async (req, res) => {
+    const c = await caller(req);
+    const cls = await classFor(req, c);
+    if (!isStaff(c)) throw new AppError(ErrorCode.Forbidden, 'Only the coach can share files', 403);
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const type = deps.files.check(bytes);
+    const id = `f_${crypto.randomBytes(12).toString('base64url')}`;
+    await deps.files.storage.put(id, bytes, type);
+    const sharedBy = c.kind === 'person' ? await repos.attendance.participantId(c.clubId, c.identity) : null;
+    const stored = await repos.files.add({ id, classId: cls.id, name: safeFileName(typeof req.query.name === 'string' ? req.query.name : undefined, type), contentType: type, size: bytes.length, storageKey: id, sharedBy });
+    deps.fileShared(cls.id, stored);
+    res.status(201).json(deps.files.link(stored));
+  });
+
+  router.get('/:id/files', async (req, res) => {
+    const cls = await classFor(req, await caller(req));
+    res.json({ files: (await repos.files.listForClass(cls.id)).map((f) => deps.files.link(f)) });
+  });
+
+  return router;
+}
+
+/** `GET /api/v1/files/:id?exp&sig`: a shared file through its signed, expiring link. */
+export function filesApi(repos: Repositories, files: SharedFiles): express.Router {
+  const router = express.Router();
+  router.get('/:id', async (req, res) => {
+    const id = String(req.params.id);
+    files.verify(id, typeof req.query.exp === 'string' ? req.query.exp : undefined, typeof req.query.sig === 'string' ? req.query.sig : undefined);
+    const f = await repos.files.get(id);
+    if (!f) throw new AppError(ErrorCode.NotFound, 'The file is gone', 404);
+    const bytes = await files.storage.get(f.storageKey);
+    res.setHeader('Content-Type', f.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Content-Disposition', `${req.query.download === '1' ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(f.name)}`);
+    res.send(bytes);
+  });
   return router;
 }
 

@@ -34,7 +34,7 @@ function changed<T>(conn: Connection, result: T): T {
  * Applies a change that may alter who receives whom (spotlight, breakouts, levels), then makes
  * the media follow: new receivers are offered the tracks, former ones stop receiving them.
  */
-function rerouted(conn: Connection, change: (rules: LiveClass['rules']) => void): Record<string, never> {
+export function rerouted(conn: Connection, change: (rules: LiveClass['rules']) => void): Record<string, never> {
   const live = conn.assertJoined();
   const before = new Map(live.session.all().map((p) => [p.id, live.rules.receiversOf(p.id)]));
   change(live.rules);

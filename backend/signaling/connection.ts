@@ -5,13 +5,16 @@ import type { NotificationName, NotificationPayload } from '../../protocol/signa
 import type { JoinIdentity } from '../auth/join-token.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { SharedFiles } from '../files/shared-files.js';
 import type { PeerMedia } from '../media/class-media.js';
+import { offerFreedSeats, stopWaiting } from './waitlist.js';
 import type { ClassRecord, Repositories } from '../store/repositories.js';
 import type { LiveClass, LiveClasses, Seat } from './live-classes.js';
 
 export interface SignalingDeps {
   repos: Repositories;
   liveClasses: LiveClasses;
+  files: SharedFiles;
   logger: Logger;
 }
 
@@ -22,6 +25,8 @@ export class Connection implements Seat {
   live: LiveClass | undefined;
   /** Set when following the class without a seat (`room:observe`). */
   observing: LiveClass | undefined;
+  /** Set while in line for a seat in a full class. */
+  waitingIn: LiveClass | undefined;
   peer: PeerMedia | undefined;
   private attendanceId: number | undefined;
   /** The participants row of this person (reps are stored against it). */
@@ -78,6 +83,10 @@ export class Connection implements Seat {
     this.broadcast('class:state', this.assertJoined().rules.view());
   }
 
+  private sendStateTo(live: LiveClass): void {
+    this.socket.nsp.to(live.channel).emit('class:state', live.rules.view());
+  }
+
   assertJoined(): LiveClass {
     if (!this.live) throw new AppError(ErrorCode.NotJoined, 'Join the class first');
     return this.live;
@@ -103,12 +112,18 @@ export class Connection implements Seat {
   private async doLeave(): Promise<void> {
     if (this.observing) this.socket.leave(this.observing.channel);
     this.observing = undefined;
+    const waiting = this.waitingIn;
+    this.waitingIn = undefined;
+    if (waiting) stopWaiting(waiting, this.identity.identity, () => this.sendStateTo(waiting));
     const live = this.live;
     if (!live) return;
     if (this.vacateSeat(live)) {
       live.rules.left(this.participantId);
+      live.social.reactions.forget(this.participantId);
       live.media.removePeer(this.participantId);
       this.socket.to(live.channel).emit('participant:left', { participantId: this.participantId });
+      // A freed seat goes to the first in line.
+      offerFreedSeats(live, () => this.sendStateTo(live));
       this.socket.to(live.channel).emit('class:state', live.rules.view());
       this.deps.liveClasses.releaseIfEmpty(live.record.id);
     }

@@ -5,6 +5,8 @@ import type { ConsumerOptions, RequestName, RequestPayload, ResponseMap } from '
 import { toInfo } from '../classes/class-session.js';
 import { AppError } from '../errors.js';
 import { classHandlers } from './class-handlers.js';
+import { socialHandlers } from './social-handlers.js';
+import { stopWaiting } from './waitlist.js';
 import type { Connection } from './connection.js';
 
 export type Handler<N extends RequestName> = (conn: Connection, payload: RequestPayload<N>) => Promise<ResponseMap[N]>;
@@ -34,9 +36,10 @@ export const handlers: Handlers = {
     const { liveClasses, repos } = conn.deps;
     const { identity: id } = conn;
     // The checks and the class's router (usually already open) in parallel: join latency is a feature.
-    const [removed, stored, live] = await Promise.all([
+    const [removed, stored, chatMuted, live] = await Promise.all([
       repos.classes.isRemoved(id.classId, id.identity),
       repos.classes.get(id.classId),
+      repos.chat.isMuted(id.classId, id.identity),
       liveClasses.open(conn.classRecord),
     ]);
     await live.mediaReady;
@@ -46,7 +49,14 @@ export const handlers: Handlers = {
     live.rules.admit(id.identity);
     if (conn.socket.disconnected) throw new AppError(ErrorCode.NotJoined, 'Disconnected while joining');
 
-    const { participant, replaced } = live.session.join({ id: conn.participantId, identity: id.identity, role: id.role, displayName: id.displayName });
+    // The seat check and the seat itself in one synchronous step: racing joins cannot overfill.
+    live.rules.claimSeat(id.identity, id.role, Date.now());
+    const { participant, replaced } = live.session.join({ id: conn.participantId, identity: id.identity, role: id.role, displayName: id.displayName, moderator: id.moderator });
+    if (conn.waitingIn) {
+      conn.waitingIn = undefined;
+      stopWaiting(live, id.identity, () => conn.socket.nsp.to(live.channel).emit('class:state', live.rules.view()));
+    }
+    if (chatMuted) live.rules.restoreChatMute(participant.id);
     if (replaced) {
       // The same person in another tab or on a stale connection: the newest join wins. The id
       // is the same, so the others keep the tile; the old tracks end as their consumers close.
@@ -137,4 +147,5 @@ export const handlers: Handlers = {
   },
 
   ...classHandlers,
+  ...socialHandlers,
 };

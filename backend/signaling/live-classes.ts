@@ -3,7 +3,9 @@ import { ClassSession } from '../classes/class-session.js';
 import type { Logger } from '../logger.js';
 import { ClassMedia, type TransportSettings } from '../media/class-media.js';
 import type { WorkerPool } from '../media/worker-pool.js';
-import type { ClassRecord } from '../store/repositories.js';
+import type { NotificationName, NotificationPayload } from '../../protocol/signaling.js';
+import type { ClassRecord, Repositories } from '../store/repositories.js';
+import { ClassSocial } from './class-social.js';
 
 /** What a connection needs from its seat: a way to be told to go. */
 export interface Seat {
@@ -11,6 +13,14 @@ export interface Seat {
   /** The class's media moved to another worker: drop the seat's media, keep the connection. */
   mediaLost(): void;
 }
+
+/** Someone waiting for a seat (a connection that is not in the class). */
+export interface Waiter {
+  notify<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void;
+}
+
+/** Sends a notification to everyone in a Socket.IO room. */
+export type ChannelEmitter = <N extends NotificationName>(channel: string, name: N, payload: NotificationPayload<N>) => void;
 
 /** A class that is live on this node: its domain state, its router and its connected seats. */
 export interface LiveClass {
@@ -22,6 +32,12 @@ export interface LiveClass {
   mediaReady: Promise<void>;
   seats: Map<string, Seat>;
   channel: string;
+  /** Chat, reactions and the board. */
+  social: ClassSocial;
+  /** Connections waiting for a seat, by identity. */
+  waiters: Map<string, Waiter>;
+  /** Fires when the oldest seat held for someone in line lapses. */
+  holdTimer?: NodeJS.Timeout | undefined;
 }
 
 const EMPTY_GRACE_MS = 15_000;
@@ -39,10 +55,17 @@ export class LiveClasses {
     private readonly pool: WorkerPool,
     private readonly transport: TransportSettings,
     private readonly logger: Logger,
+    private readonly repos: Repositories,
+    private readonly emitTo: ChannelEmitter,
   ) {}
 
   get(classId: string): LiveClass | undefined {
     return this.live.get(classId);
+  }
+
+  /** Runs `fn` on each live class of a club. */
+  forClub(clubId: string, fn: (live: LiveClass) => void): void {
+    for (const live of this.live.values()) if (live.record.clubId === clubId) fn(live);
   }
 
   get count(): number {
@@ -62,16 +85,21 @@ export class LiveClasses {
   }
 
   private async create(record: ClassRecord): Promise<LiveClass> {
-    const media = await ClassMedia.create(this.pool, this.transport);
+    const channel = `class:${record.id}`;
+    const emit = <N extends NotificationName>(name: N, payload: NotificationPayload<N>) => this.emitTo(channel, name, payload);
+    // The router and the stored chat/board state load side by side.
+    const [media, social] = await Promise.all([ClassMedia.create(this.pool, this.transport), ClassSocial.load(record, this.repos, this.logger, emit)]);
     const session = new ClassSession(record.id, record.title);
     const live: LiveClass = {
       record,
       session,
-      rules: new ClassRules(session, record.plan),
+      rules: new ClassRules(session, record.plan, record.capacity),
       media,
       mediaReady: Promise.resolve(),
       seats: new Map(),
-      channel: `class:${record.id}`,
+      channel,
+      social,
+      waiters: new Map(),
     };
     this.live.set(record.id, live);
     this.watchRouter(live);
@@ -131,6 +159,8 @@ export class LiveClasses {
   private closeClass(live: LiveClass): void {
     this.live.delete(live.record.id);
     live.media.close();
+    if (live.holdTimer) clearTimeout(live.holdTimer);
+    void live.social.close();
     this.logger.info({ classId: live.record.id }, 'class closed');
   }
 
@@ -147,12 +177,16 @@ export class LiveClasses {
     for (const seat of [...live.seats.values()]) seat.close('ended');
   }
 
-  closeAll(): void {
+  /** Closes every class; settles when what they keep (the boards) is stored. */
+  async closeAll(): Promise<void> {
     for (const t of this.emptyTimers.values()) clearTimeout(t);
     this.emptyTimers.clear();
+    const saving: Promise<void>[] = [];
     for (const live of [...this.live.values()]) {
       for (const seat of live.seats.values()) seat.close('ended');
+      saving.push(live.social.close());
       this.closeClass(live);
     }
+    await Promise.all(saving);
   }
 }

@@ -1,4 +1,5 @@
 import type { Level, Plan } from '../../protocol/class-state.js';
+import type { BoardState, ChatMessage, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
 
 export interface Club {
@@ -34,6 +35,13 @@ export function clubRepository(db: Q) {
     },
     async setAllowedOrigins(id: string, origins: string[]): Promise<void> {
       await db.query('UPDATE clubs SET allowed_origins = $2 WHERE id = $1', [id, origins]);
+    },
+    async chatBlockedWords(id: string): Promise<string[]> {
+      const { rows } = await db.query<{ chat_blocked_words: string[] }>('SELECT chat_blocked_words FROM clubs WHERE id = $1', [id]);
+      return rows[0]?.chat_blocked_words ?? [];
+    },
+    async setChatBlockedWords(id: string, words: string[]): Promise<void> {
+      await db.query('UPDATE clubs SET chat_blocked_words = $2 WHERE id = $1', [id, words]);
     },
     async upsert(club: Club): Promise<void> {
       await db.query(
@@ -124,6 +132,11 @@ export function attendanceRepository(db: Q) {
       );
       return { attendanceId: Number(rows[0]!.id), participantDbId: Number(rows[0]!.participant_id) };
     },
+    /** The participants row of a club's person, if they ever came. */
+    async participantId(clubId: string, identity: string): Promise<number | null> {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM participants WHERE club_id = $1 AND identity = $2', [clubId, identity]);
+      return rows[0] ? Number(rows[0].id) : null;
+    },
     async close(attendanceId: number): Promise<void> {
       await db.query('UPDATE attendance SET left_at = now() WHERE id = $1 AND left_at IS NULL', [attendanceId]);
     },
@@ -177,6 +190,139 @@ export function repRepository(db: Q) {
   };
 }
 
+export interface StoredChatMessage extends ChatMessage {
+  clientId: string;
+}
+
+export function chatRepository(db: Q) {
+  const map = (r: Record<string, unknown>): ChatMessage => ({
+    seq: Number(r.seq),
+    participantId: r.sender_key as string,
+    displayName: r.display_name as string,
+    role: r.role as ChatMessage['role'],
+    text: r.body as string,
+    sentAt: (r.sent_at as Date).getTime(),
+  });
+  return {
+    /** The highest sequence number used in a class (0 if none). */
+    async lastSeq(classId: string): Promise<number> {
+      const { rows } = await db.query<{ n: number | null }>('SELECT max(seq) AS n FROM chat_messages WHERE class_id = $1', [classId]);
+      return Number(rows[0]?.n ?? 0);
+    },
+    /**
+     * Stores a message under `seq`; when the sender already stored this `clientId` (a retry) the
+     * stored message comes back with `duplicate` and `seq` is not used.
+     */
+    async add(m: { classId: string; seq: number; participantDbId: number; senderKey: string; displayName: string; role: 'coach' | 'member'; text: string; clientId: string; sentAt: number }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+      const { rows } = await db.query(
+        `INSERT INTO chat_messages (class_id, seq, participant_id, sender_key, display_name, role, body, client_id, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (class_id, participant_id, client_id) DO NOTHING RETURNING *`,
+        [m.classId, m.seq, m.participantDbId, m.senderKey, m.displayName, m.role, m.text, m.clientId, new Date(m.sentAt)],
+      );
+      if (rows[0]) return { message: map(rows[0]), duplicate: false };
+      const existing = await db.query('SELECT * FROM chat_messages WHERE class_id = $1 AND participant_id = $2 AND client_id = $3', [m.classId, m.participantDbId, m.clientId]);
+      return { message: map(existing.rows[0]!), duplicate: true };
+    },
+    /** Up to `limit` messages before `beforeSeq` (or the newest), oldest first; deleted ones left out. */
+    async page(classId: string, limit: number, beforeSeq?: number): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
+      const { rows } = await db.query(
+        `SELECT * FROM chat_messages WHERE class_id = $1 AND deleted_at IS NULL AND ($2::int IS NULL OR seq < $2)
+          ORDER BY seq DESC LIMIT $3`,
+        [classId, beforeSeq ?? null, limit + 1],
+      );
+      const hasMore = rows.length > limit;
+      return { messages: rows.slice(0, limit).reverse().map(map), hasMore };
+    },
+    async get(classId: string, seq: number): Promise<ChatMessage | undefined> {
+      const { rows } = await db.query('SELECT * FROM chat_messages WHERE class_id = $1 AND seq = $2 AND deleted_at IS NULL', [classId, seq]);
+      return rows[0] && map(rows[0]);
+    },
+    /** Marks a message deleted; false if there was none (or it was already gone). */
+    async delete(classId: string, seq: number, byParticipantDbId: number): Promise<boolean> {
+      const { rows } = await db.query(
+        'UPDATE chat_messages SET deleted_at = now(), deleted_by = $3 WHERE class_id = $1 AND seq = $2 AND deleted_at IS NULL RETURNING id',
+        [classId, seq, byParticipantDbId],
+      );
+      return rows.length === 1;
+    },
+    async report(r: { classId: string; seq: number; reporterDbId: number; reason: string }): Promise<void> {
+      await db.query(
+        'INSERT INTO chat_reports (class_id, seq, reporter_id, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (class_id, seq, reporter_id) DO UPDATE SET reason = EXCLUDED.reason',
+        [r.classId, r.seq, r.reporterDbId, r.reason],
+      );
+    },
+    /** A club's reports, newest first, with the message (even if it was deleted since). */
+    async reportsForClub(clubId: string, limit = 200) {
+      const { rows } = await db.query<{ class_id: string; seq: number; reason: string; created_at: Date; reporter: string; sender: string; body: string; deleted: boolean }>(
+        `SELECT r.class_id, r.seq, r.reason, r.created_at, rp.identity AS reporter, sp.identity AS sender, m.body, m.deleted_at IS NOT NULL AS deleted
+           FROM chat_reports r
+           JOIN classes c ON c.id = r.class_id
+           JOIN participants rp ON rp.id = r.reporter_id
+           JOIN chat_messages m ON m.class_id = r.class_id AND m.seq = r.seq
+           JOIN participants sp ON sp.id = m.participant_id
+          WHERE c.club_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2`,
+        [clubId, limit],
+      );
+      return rows.map((r) => ({ classId: r.class_id, seq: Number(r.seq), reason: r.reason, reportedAt: r.created_at.toISOString(), reporter: r.reporter, sender: r.sender, text: r.body, deleted: r.deleted }));
+    },
+    async setMuted(classId: string, identity: string, muted: boolean): Promise<void> {
+      if (muted) await db.query('INSERT INTO chat_mutes (class_id, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING', [classId, identity]);
+      else await db.query('DELETE FROM chat_mutes WHERE class_id = $1 AND identity = $2', [classId, identity]);
+    },
+    async isMuted(classId: string, identity: string): Promise<boolean> {
+      const { rows } = await db.query('SELECT 1 FROM chat_mutes WHERE class_id = $1 AND identity = $2', [classId, identity]);
+      return rows.length > 0;
+    },
+  };
+}
+
+export function boardRepository(db: Q) {
+  return {
+    async get(classId: string): Promise<BoardState | null> {
+      const { rows } = await db.query<{ board: BoardState | null }>('SELECT board FROM classes WHERE id = $1', [classId]);
+      return rows[0]?.board ?? null;
+    },
+    async save(classId: string, board: BoardState): Promise<void> {
+      await db.query('UPDATE classes SET board = $2 WHERE id = $1', [classId, JSON.stringify(board)]);
+    },
+  };
+}
+
+export interface StoredFile extends Omit<SharedFile, 'url' | 'expiresAt'> {
+  classId: string;
+  storageKey: string;
+}
+
+export function fileRepository(db: Q) {
+  const map = (r: Record<string, unknown>): StoredFile => ({
+    id: r.id as string,
+    classId: r.class_id as string,
+    name: r.name as string,
+    contentType: r.content_type as StoredFile['contentType'],
+    size: Number(r.size_bytes),
+    storageKey: r.storage_key as string,
+    sharedAt: (r.created_at as Date).getTime(),
+  });
+  return {
+    async add(f: { id: string; classId: string; name: string; contentType: string; size: number; storageKey: string; sharedBy: number | null }): Promise<StoredFile> {
+      const { rows } = await db.query(
+        'INSERT INTO shared_files (id, class_id, name, content_type, size_bytes, storage_key, shared_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
+        [f.id, f.classId, f.name, f.contentType, f.size, f.storageKey, f.sharedBy],
+      );
+      return map(rows[0]!);
+    },
+    async get(id: string): Promise<StoredFile | undefined> {
+      const { rows } = await db.query('SELECT * FROM shared_files WHERE id = $1', [id]);
+      return rows[0] && map(rows[0]);
+    },
+    async listForClass(classId: string): Promise<StoredFile[]> {
+      const { rows } = await db.query('SELECT * FROM shared_files WHERE class_id = $1 ORDER BY created_at, id', [classId]);
+      return rows.map(map);
+    },
+  };
+}
+
 export function apiKeyRepository(db: Q) {
   return {
     async add(k: { id: string; clubId: string; secretHash: string; label: string }): Promise<void> {
@@ -200,5 +346,8 @@ export function createRepositories(db: Q) {
     attendance: attendanceRepository(db),
     reps: repRepository(db),
     apiKeys: apiKeyRepository(db),
+    chat: chatRepository(db),
+    boards: boardRepository(db),
+    files: fileRepository(db),
   };
 }
