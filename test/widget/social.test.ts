@@ -138,7 +138,7 @@ describe('<fit-class-room> chat, hands and reactions', function () {
     expect(seats.textContent).to.match(/^\d+ \/ \d+ in class/);
     expect(Number(seats.dataset.taken)).to.be.greaterThan(0);
 
-    const burst = new Promise<CustomEvent<{ counts: Record<string, number> }>>((resolve) => coach.addEventListener('fit-reaction', (e) => resolve(e), { once: true }));
+    const burst = new Promise<CustomEvent<{ counts: Partial<Record<string, number>> }>>((resolve) => coach.addEventListener('fit-reaction', (e) => resolve(e), { once: true }));
     const button = allByTestId(fay, 'reaction').find((b) => b.dataset.emoji === '🔥')!;
     expect(button.getAttribute('aria-label')).to.equal('On fire');
     button.click();
