@@ -548,24 +548,36 @@ export const styles = css`
   .msg .state.failed {
     color: var(--_danger);
   }
+  /* Actions float over the message's top corner on hover or focus: no space kept for them. */
   .msg-actions {
+    position: absolute;
+    top: -2px;
+    right: 0;
     display: flex;
     gap: 4px;
-    margin-top: 2px;
     opacity: 0;
+  }
+  .msg-actions:empty {
+    display: none;
   }
   .msg:hover .msg-actions,
   .msg:focus-within .msg-actions,
   .msg-actions.shown {
     opacity: 1;
   }
+  .msg-actions.shown {
+    position: static;
+    margin-top: 2px;
+  }
   @media (hover: none) {
     .msg-actions {
+      position: static;
+      margin-top: 2px;
       opacity: 1;
     }
   }
   .msg-actions .mini {
-    background: transparent;
+    background: var(--_tile-bg);
     color: var(--_muted);
     border-color: color-mix(in srgb, var(--_fg) 20%, transparent);
   }

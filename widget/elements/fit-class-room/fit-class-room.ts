@@ -54,6 +54,7 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @csspart reaction-layer - The floating reactions over the stage.
  * @csspart seats - "N / capacity in class · W waiting".
  * @csspart waitlist - The class-full view and the waitlist.
+ * @csspart waitlist-button - "Join the waitlist".
  *
  * @cssproperty --fit-accent - Brand colour (buttons, highlights).
  * @cssproperty --fit-bg - Background of the room.
