@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { IceSettings } from './auth/turn.js';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -29,6 +30,13 @@ export const envSchema = z
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SEED_DEMO: bool.optional(),
+    /** Comma-separated `stun:` / `turn:` URLs handed to browsers at join. */
+    STUN_URLS: z.string().optional(),
+    TURN_URLS: z.string().optional(),
+    /** The TURN server's shared secret (coturn `static-auth-secret`): time-limited credentials per seat. */
+    TURN_SECRET: z.string().min(16).optional(),
+    /** `relay` sends all media through TURN (hides addresses; for strict networks). */
+    ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     /** Shared class files; default `<DATA_DIR>/files`. */
     FILES_DIR: z.string().min(1).optional(),
     /** Signs file links; random per start when unset (links then die with a restart; they expire within the hour anyway). */
@@ -38,6 +46,8 @@ export const envSchema = z
     SUPABASE_STORAGE_BUCKET: z.string().min(1).default('fitlive-files'),
   })
   .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
+  .refine((e) => e.ICE_TRANSPORT_POLICY !== 'relay' || !!e.TURN_URLS, { message: 'ICE_TRANSPORT_POLICY=relay needs TURN_URLS', path: ['ICE_TRANSPORT_POLICY'] })
+  .refine((e) => !e.TURN_URLS || !!e.TURN_SECRET, { message: 'TURN_URLS needs TURN_SECRET', path: ['TURN_SECRET'] })
   .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, { message: 'SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY go together', path: ['SUPABASE_URL'] });
 
 export interface Config {
@@ -56,6 +66,7 @@ export interface Config {
     minPort: number;
     maxPort: number;
     adaptiveLayers: boolean;
+    ice: IceSettings;
   };
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
@@ -67,6 +78,8 @@ export interface Config {
     supabase: { url: string; serviceKey: string; bucket: string } | undefined;
   };
 }
+
+const urlList = (v: string | undefined) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean);
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -97,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
       adaptiveLayers: e.RTC_ADAPTIVE_LAYERS,
+      ice: { stunUrls: urlList(e.STUN_URLS), turnUrls: urlList(e.TURN_URLS), turnSecret: e.TURN_SECRET, transportPolicy: e.ICE_TRANSPORT_POLICY },
     },
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,

@@ -112,7 +112,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
-  attachSignaling(io, { repos, liveClasses, files, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  attachSignaling(io, { repos, liveClasses, files, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

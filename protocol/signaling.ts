@@ -104,6 +104,13 @@ export interface JoinResult {
   participants: ParticipantInfo[];
   /** This seat's transports, made during the join (no extra round trips before media). */
   transports: { send: TransportOptions; recv: TransportOptions };
+  /**
+   * STUN/TURN servers for this seat's transports (empty when the SFU is reached directly). TURN
+   * credentials are time-limited (TURN REST convention) and end with the join token.
+   */
+  iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
+  /** `relay` when the server wants all media through TURN. */
+  iceTransportPolicy: 'all' | 'relay';
   /** Paused consumers of everything this participant may receive now; resume each when wired. */
   consumers: ConsumerOptions[];
 }

@@ -23,7 +23,8 @@ if [ "$want_worker_build" = 1 ]; then
   for p in build-essential pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler; do need_pkg "$p"; done
 fi
 if [ "$want_test" = 1 ]; then
-  for p in chromium fonts-dejavu-core; do need_pkg "$p"; done
+  # coturn: the relay-only (TURN) test runs a member through it on loopback.
+  for p in chromium fonts-dejavu-core coturn; do need_pkg "$p"; done
 fi
 
 need_meson=0

@@ -5,6 +5,7 @@ import type { NotificationName, NotificationPayload } from '../../protocol/signa
 import type { JoinIdentity } from '../auth/join-token.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { IceSettings } from '../auth/turn.js';
 import type { SharedFiles } from '../files/shared-files.js';
 import type { PeerMedia } from '../media/class-media.js';
 import { offerFreedSeats, stopWaiting } from './waitlist.js';
@@ -15,6 +16,8 @@ export interface SignalingDeps {
   repos: Repositories;
   liveClasses: LiveClasses;
   files: SharedFiles;
+  /** STUN/TURN servers handed to browsers at join. */
+  ice: IceSettings;
   logger: Logger;
 }
 

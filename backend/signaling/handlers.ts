@@ -2,6 +2,7 @@ import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ConsumerOptions, RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
+import { iceServersFor } from '../auth/turn.js';
 import { toInfo } from '../classes/class-session.js';
 import { AppError } from '../errors.js';
 import { classHandlers } from './class-handlers.js';
@@ -97,6 +98,8 @@ export const handlers: Handlers = {
       routerRtpCapabilities: live.media.rtpCapabilities,
       participants: live.session.othersFor(participant.id),
       transports: { send, recv },
+      iceServers: iceServersFor(conn.deps.ice, participant.id, id.expiresAt),
+      iceTransportPolicy: conn.deps.ice.transportPolicy,
       consumers,
     };
   },
