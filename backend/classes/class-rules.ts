@@ -5,6 +5,18 @@ import type { ClassSession } from './class-session.js';
 import { Seats } from './seats.js';
 import { pauseTimer, resumeTimer, skipPhase, startTimer } from '../../protocol/timer.js';
 
+/** What of a live class is kept in the store, so a restarted backend picks the class up where it was. */
+export interface ClassSnapshot {
+  mode: Mode;
+  cards: Record<Level, number | null>;
+  spotlightId: string | null;
+  breakouts: { coachRoom: Level | null } | null;
+  timer: TimerState | null;
+  hands: string[];
+  /** Per participant id: level and microphone state (reps are kept row by row elsewhere). */
+  members: Record<string, { level: Level; mutedByCoach: boolean; micLocked: boolean }>;
+}
+
 export interface RepResult {
   participantId: string;
   exerciseId: string;
@@ -360,6 +372,26 @@ export class ClassRules {
     return this.spotlightId;
   }
 
+  snapshot(): ClassSnapshot {
+    const members: ClassSnapshot['members'] = {};
+    for (const [id, m] of this.members) members[id] = { level: m.level, mutedByCoach: m.mutedByCoach, micLocked: m.micLocked };
+    return { mode: this.mode, cards: { ...this.cards }, spotlightId: this.spotlightId, breakouts: this.breakouts, timer: this.timer, hands: [...this.hands], members };
+  }
+
+  /** Takes up a stored snapshot (the class re-opened after a restart); the plan is the class's own. */
+  restore(s: ClassSnapshot): void {
+    this.mode = s.mode;
+    for (const level of LEVELS) {
+      const i = s.cards[level];
+      this.cards[level] = i !== null && i !== undefined && i < this.plan.length ? i : null;
+    }
+    this.spotlightId = s.spotlightId;
+    this.breakouts = s.breakouts;
+    this.timer = s.timer;
+    this.hands = [...s.hands];
+    for (const [id, m] of Object.entries(s.members)) this.members.set(id, { ...m, reps: this.members.get(id)?.reps ?? {} });
+  }
+
   /** The state every client renders, for the participants now in the class. */
   view(): ClassStateView {
     const participants: Record<string, ParticipantClassState> = {};
@@ -373,7 +405,7 @@ export class ClassRules {
       timer: this.timer,
       ended: this.ended,
       participants,
-      hands: [...this.hands],
+      hands: this.hands.filter((id) => this.session.get(id)),
       chatMuted: [...this.chatMuted].filter((id) => this.session.get(id)),
       seats: { capacity: this.seats.capacity, taken: this.seatedMembers().size, waiting: this.seats.waiting },
     };

@@ -83,7 +83,9 @@ export class Connection implements Seat {
 
   /** Everyone re-renders from the class state after any change but a rep. */
   broadcastState(): void {
-    this.broadcast('class:state', this.assertJoined().rules.view());
+    const live = this.assertJoined();
+    this.broadcast('class:state', live.rules.view());
+    this.deps.liveClasses.keep(live);
   }
 
   private sendStateTo(live: LiveClass): void {

@@ -79,6 +79,7 @@ export const handlers: Handlers = {
       live.rules.restoreReps(participant.id, kept.counts, kept.opIds);
     }
     conn.socket.to(live.channel).emit('class:state', live.rules.view());
+    liveClasses.keep(live);
     conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
 
     // Transports and paused consumers are made now, so the client needs no round trip before

@@ -88,7 +88,11 @@ export class LiveClasses {
     const channel = `class:${record.id}`;
     const emit = <N extends NotificationName>(name: N, payload: NotificationPayload<N>) => this.emitTo(channel, name, payload);
     // The router and the stored chat/board state load side by side.
-    const [media, social] = await Promise.all([ClassMedia.create(this.pool, this.transport), ClassSocial.load(record, this.repos, this.logger, emit)]);
+    const [media, social, kept] = await Promise.all([
+      ClassMedia.create(this.pool, this.transport),
+      ClassSocial.load(record, this.repos, this.logger, emit),
+      this.repos.classes.liveState(record.id),
+    ]);
     const session = new ClassSession(record.id, record.title);
     const live: LiveClass = {
       record,
@@ -101,6 +105,8 @@ export class LiveClasses {
       social,
       waiters: new Map(),
     };
+    // A class that was live before a restart carries on where it was.
+    if (kept) live.rules.restore(kept);
     this.live.set(record.id, live);
     this.watchRouter(live);
     this.logger.info({ classId: record.id, routerId: media.router.id }, 'class opened');
@@ -143,6 +149,23 @@ export class LiveClasses {
     }
   }
 
+  private readonly saveTimers = new Map<string, NodeJS.Timeout>();
+
+  /** The class state changed: store it shortly (many changes in a burst make one write). */
+  keep(live: LiveClass): void {
+    if (this.saveTimers.has(live.record.id)) return;
+    const timer = setTimeout(() => void this.saveNow(live), 200);
+    timer.unref();
+    this.saveTimers.set(live.record.id, timer);
+  }
+
+  private async saveNow(live: LiveClass): Promise<void> {
+    const t = this.saveTimers.get(live.record.id);
+    if (t) clearTimeout(t);
+    this.saveTimers.delete(live.record.id);
+    await this.repos.classes.saveLiveState(live.record.id, live.rules.snapshot()).catch((err: Error) => this.logger.error({ classId: live.record.id, err: err.message }, 'class state save failed'));
+  }
+
   /** Called after someone leaves: closes the class once it has stayed empty for a while. */
   releaseIfEmpty(classId: string): void {
     const live = this.live.get(classId);
@@ -161,6 +184,7 @@ export class LiveClasses {
     live.media.close();
     if (live.holdTimer) clearTimeout(live.holdTimer);
     void live.social.close();
+    if (this.saveTimers.has(live.record.id)) void this.saveNow(live);
     this.logger.info({ classId: live.record.id }, 'class closed');
   }
 
@@ -177,14 +201,17 @@ export class LiveClasses {
     for (const seat of [...live.seats.values()]) seat.close('ended');
   }
 
-  /** Closes every class; settles when what they keep (the boards) is stored. */
+  /**
+   * Closes every class for a shutdown; settles when what they keep (state, boards) is stored.
+   * Seats are not told the class ended: their connections drop with the server and they come
+   * back when it does, to the same state.
+   */
   async closeAll(): Promise<void> {
     for (const t of this.emptyTimers.values()) clearTimeout(t);
     this.emptyTimers.clear();
     const saving: Promise<void>[] = [];
     for (const live of [...this.live.values()]) {
-      for (const seat of live.seats.values()) seat.close('ended');
-      saving.push(live.social.close());
+      saving.push(live.social.close(), this.saveNow(live));
       this.closeClass(live);
     }
     await Promise.all(saving);

@@ -1,4 +1,5 @@
 import type { Level, Plan } from '../../protocol/class-state.js';
+import type { ClassSnapshot } from '../classes/class-rules.js';
 import type { BoardState, ChatMessage, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
 
@@ -107,6 +108,13 @@ export function classRepository(db: Q) {
     },
     async setStatus(id: string, status: ClassRecord['status']): Promise<void> {
       await db.query('UPDATE classes SET status = $2 WHERE id = $1', [id, status]);
+    },
+    async liveState(id: string): Promise<ClassSnapshot | null> {
+      const { rows } = await db.query<{ live_state: ClassSnapshot | null }>('SELECT live_state FROM classes WHERE id = $1', [id]);
+      return rows[0]?.live_state ?? null;
+    },
+    async saveLiveState(id: string, state: ClassSnapshot): Promise<void> {
+      await db.query('UPDATE classes SET live_state = $2 WHERE id = $1', [id, JSON.stringify(state)]);
     },
     async remove(classId: string, identity: string): Promise<void> {
       await db.query('INSERT INTO class_removals (class_id, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING', [classId, identity]);
