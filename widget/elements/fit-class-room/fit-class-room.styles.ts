@@ -417,7 +417,10 @@ export const styles = css`
     display: flex;
     justify-content: space-between;
   }
-  /* The room beside its chat: side by side when there is room, stacked on a phone. */
+  /*
+   * The room beside its chat: side by side only when the stage keeps a full-size video next to
+   * it (a 1200px room keeps the coach's top video layer), stacked below otherwise.
+   */
   .layout {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
@@ -430,7 +433,7 @@ export const styles = css`
     gap: 12px;
     min-width: 0;
   }
-  @container (min-width: 860px) {
+  @container (min-width: 1280px) {
     .layout.with-chat[data-chat-open='true'] {
       grid-template-columns: minmax(0, 1fr) var(--fit-chat-width, 320px);
     }
