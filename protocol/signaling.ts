@@ -157,6 +157,8 @@ export const notificationSchemas = {
   'class:state': z.custom<ClassStateView>(),
   /** One member's count changed (kept small: this is the hot path). */
   'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
+  /** Who is speaking (loudest first, at most 4); sent when it changes, at most every 400 ms. */
+  'media:speaking': z.object({ participantIds: z.array(z.string()) }),
   /** The class's media moved to another server worker: join again on this connection. */
   'media:lost': z.object({}),
   /** The server ends this connection's session (removed, replaced by a newer tab, class ended). */

@@ -59,6 +59,7 @@ export class PeerMedia {
     private readonly settings: TransportSettings,
     private readonly rtpCapabilities: ms.RtpCapabilities,
     private readonly onConsumerClosed: (consumerId: string) => void,
+    private readonly onAudioProducer?: (producer: ms.Producer) => void,
   ) {}
 
   async createTransport(direction: 'send' | 'recv'): Promise<TransportOptions> {
@@ -103,6 +104,7 @@ export class PeerMedia {
       transport.produce({ kind, rtpParameters: rtpParameters as unknown as ms.RtpParameters, appData: { source } }),
     );
     this.assertOpen(() => producer.close());
+    if (kind === 'audio') this.onAudioProducer?.(producer);
     const entry: ProducerEntry = { producer, ownerId: this.participantId, source };
     this.producers.set(producer.id, entry);
     producer.observer.once('close', () => this.producers.delete(producer.id));
@@ -215,14 +217,30 @@ export class PeerMedia {
   }
 }
 
+/** Who is speaking now (participant ids, loudest first); called only when it changes. */
+export type SpeakingListener = (participantIds: string[]) => void;
+
 /** A class's router and its peers' media. */
 export class ClassMedia {
   private readonly peers = new Map<string, PeerMedia>();
+  private speaking: string[] = [];
 
   private constructor(
     readonly router: ms.Router,
     private readonly settings: TransportSettings,
-  ) {}
+    private readonly levels: ms.AudioLevelObserver | undefined,
+    onSpeaking: SpeakingListener | undefined,
+  ) {
+    // The worker samples every microphone and reports the loud ones a few times a second;
+    // the class hears about it only when the set of speakers changes.
+    const changed = (ids: string[]) => {
+      if (ids.length === this.speaking.length && ids.every((id, i) => id === this.speaking[i])) return;
+      this.speaking = ids;
+      onSpeaking?.(ids);
+    };
+    levels?.on('volumes', (volumes) => changed([...new Set(volumes.map((v) => (v.producer.appData as { ownerId?: string }).ownerId ?? ''))].filter(Boolean)));
+    levels?.on('silence', () => changed([]));
+  }
 
   /**
    * The RTP capabilities every class router has (they follow from MEDIA_CODECS alone), so a
@@ -235,8 +253,10 @@ export class ClassMedia {
     return caps;
   }
 
-  static async create(pool: WorkerPool, settings: TransportSettings): Promise<ClassMedia> {
-    return new ClassMedia(await pool.createRouter(MEDIA_CODECS), settings);
+  static async create(pool: WorkerPool, settings: TransportSettings, onSpeaking?: SpeakingListener): Promise<ClassMedia> {
+    const router = await pool.createRouter(MEDIA_CODECS);
+    const levels = onSpeaking ? await router.createAudioLevelObserver({ maxEntries: 4, threshold: -55, interval: 400 }) : undefined;
+    return new ClassMedia(router, settings, levels, onSpeaking);
   }
 
   get rtpCapabilities(): ms.RtpCapabilities {
@@ -245,7 +265,10 @@ export class ClassMedia {
 
   addPeer(participantId: string, rtpCapabilities: Record<string, unknown>, onConsumerClosed: (id: string) => void): PeerMedia {
     this.removePeer(participantId);
-    const peer = new PeerMedia(participantId, this.router, this.settings, rtpCapabilities as unknown as ms.RtpCapabilities, onConsumerClosed);
+    const peer = new PeerMedia(participantId, this.router, this.settings, rtpCapabilities as unknown as ms.RtpCapabilities, onConsumerClosed, (producer) => {
+      producer.appData.ownerId = participantId;
+      this.levels?.addProducer({ producerId: producer.id }).catch(() => undefined);
+    });
     this.peers.set(participantId, peer);
     return peer;
   }

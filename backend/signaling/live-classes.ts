@@ -89,7 +89,7 @@ export class LiveClasses {
     const emit = <N extends NotificationName>(name: N, payload: NotificationPayload<N>) => this.emitTo(channel, name, payload);
     // The router and the stored chat/board state load side by side.
     const [media, social, kept] = await Promise.all([
-      ClassMedia.create(this.pool, this.transport),
+      ClassMedia.create(this.pool, this.transport, (participantIds) => emit('media:speaking', { participantIds })),
       ClassSocial.load(record, this.repos, this.logger, emit),
       this.repos.classes.liveState(record.id),
     ]);
@@ -132,7 +132,7 @@ export class LiveClasses {
     const t0 = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        live.media = await ClassMedia.create(this.pool, this.transport);
+        live.media = await ClassMedia.create(this.pool, this.transport, (participantIds) => this.emitTo(live.channel, 'media:speaking', { participantIds }));
         this.watchRouter(live);
         this.logger.info({ classId: live.record.id, routerId: live.media.router.id, ms: Date.now() - t0 }, 'class media re-made');
         return;
