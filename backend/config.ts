@@ -27,6 +27,7 @@ export const envSchema = z
     RTC_MIN_PORT: port.default(40000),
     RTC_MAX_PORT: port.default(49999),
     RTC_ADAPTIVE_LAYERS: bool.default(false),
+    SPEAKING_THRESHOLD_DB: z.coerce.number().min(-127).max(0).default(-50),
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SEED_DEMO: bool.optional(),
@@ -66,6 +67,7 @@ export interface Config {
     minPort: number;
     maxPort: number;
     adaptiveLayers: boolean;
+    speakingThresholdDb: number;
     ice: IceSettings;
   };
   tokenMaxTtlSeconds: number;
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
       adaptiveLayers: e.RTC_ADAPTIVE_LAYERS,
+      speakingThresholdDb: e.SPEAKING_THRESHOLD_DB,
       ice: { stunUrls: urlList(e.STUN_URLS), turnUrls: urlList(e.TURN_URLS), turnSecret: e.TURN_SECRET, transportPolicy: e.ICE_TRANSPORT_POLICY },
     },
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,

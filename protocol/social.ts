@@ -22,6 +22,8 @@ export interface ChatMessage {
   text: string;
   /** Server clock, ms since epoch. */
   sentAt: number;
+  /** The sender's id for this message (on live delivery), so the sender can match it to its send. */
+  clientId?: string;
 }
 
 const fraction = z.number().min(0).max(1);
@@ -106,7 +108,7 @@ export interface SocialResponseMap {
   'hand:lower': Record<string, never>;
   'hand:call': Record<string, never>;
   'reaction:send': Record<string, never>;
-  'waitlist:join': { position: number };
+  'waitlist:join': { position: number; seats: { capacity: number; taken: number; waiting: number } };
   'waitlist:leave': Record<string, never>;
   'board:get': { board: BoardState };
   'board:draw': { version: number };

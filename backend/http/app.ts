@@ -38,7 +38,7 @@ const devTokenSchema = z.object({
   role: roleSchema,
   name: z.string().trim().min(1).max(80),
   identity: z.string().min(1).max(256).optional(),
-  moderator: z.boolean().optional(),
+  moderator: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
 });
 
 /** The demo pages run under a strict policy, as a careful club site would: no inline code. */

@@ -24,6 +24,8 @@ export interface TransportSettings {
    * (see docs/mediasoup-worker.md); visibility (pause/resume) always applies.
    */
   adaptiveLayers?: boolean;
+  /** Audio level (dBov, -127…0) above which a microphone counts as speaking. */
+  speakingThresholdDb?: number;
   listenIp: string;
   announcedAddress: string;
   minPort: number;
@@ -255,7 +257,7 @@ export class ClassMedia {
 
   static async create(pool: WorkerPool, settings: TransportSettings, onSpeaking?: SpeakingListener): Promise<ClassMedia> {
     const router = await pool.createRouter(MEDIA_CODECS);
-    const levels = onSpeaking ? await router.createAudioLevelObserver({ maxEntries: 4, threshold: -55, interval: 400 }) : undefined;
+    const levels = onSpeaking ? await router.createAudioLevelObserver({ maxEntries: 4, threshold: settings.speakingThresholdDb ?? -50, interval: 400 }) : undefined;
     return new ClassMedia(router, settings, levels, onSpeaking);
   }
 

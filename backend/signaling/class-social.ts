@@ -79,7 +79,7 @@ export class ClassSocial {
       const result = await this.repos.chat.add({ ...m, classId: this.record.id, seq, sentAt: Date.now() });
       if (!result.duplicate) {
         this.lastSeq = seq;
-        this.emit('chat:message', result.message);
+        this.emit('chat:message', { ...result.message, clientId: m.clientId });
       }
       this.remember(result.message, m.clientId);
       return result;

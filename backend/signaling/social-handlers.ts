@@ -104,7 +104,7 @@ export const socialHandlers: { [N in SocialMessage]: Handler<N> } = {
     const broadcastState = () => conn.socket.nsp.to(live.channel).emit('class:state', live.rules.view());
     offerFreedSeats(live, broadcastState);
     broadcastState();
-    return { position: live.rules.seats.positionOf(conn.identity.identity) ?? 0 };
+    return { position: live.rules.seats.positionOf(conn.identity.identity) ?? 0, seats: live.rules.view().seats };
   },
 
   async 'waitlist:leave'(conn) {

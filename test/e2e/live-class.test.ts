@@ -9,7 +9,7 @@ import { probeVideo } from '../support/video.js';
  * chromium with fake camera and microphone, the demo pages exactly as a club site embeds them.
  */
 
-const stack = useLiveStack();
+const stack = useLiveStack({ SPEAKING_THRESHOLD_DB: '-75' });
 
 async function waitForMovingVideo(page: Page, selector: string, index = 0): Promise<void> {
   const video = page.locator(selector).nth(index);
@@ -61,6 +61,10 @@ test('a coach and two members see each other through the SFU; a leaver disappear
   }
   const ids = await memberTiles.evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-participant-id')));
   assert.equal(new Set(ids).size, 2, 'two distinct members');
+
+  // Active speaker: the fake microphones beep (quietly: the stack runs with a low threshold);
+  // the server's audio levels light up their tiles.
+  await coach.locator('[data-testid="participant-tile"][data-role="member"][data-speaking]').first().waitFor({ timeout: 10_000 });
 
   // Ben leaves: gone from the coach's view within 2 s.
   const benId = await ben.evaluate('document.querySelector("fit-class-room").room.state.self.id');

@@ -14,11 +14,12 @@ export interface LiveStack {
   joinDemoClass(role: 'coach' | 'member', name: string, opts?: { level?: string; classId?: string }): Promise<Page>;
 }
 
-export function useLiveStack(env: Record<string, string> = {}): LiveStack {
+/** `env` may be a function, for settings known only once something else has started (a TURN server). */
+export function useLiveStack(env: Record<string, string> | (() => Promise<Record<string, string>>) = {}): LiveStack {
   let server: RunningServer;
   let browser: Browser;
   before(async () => {
-    server = await startBackend(env);
+    server = await startBackend(typeof env === 'function' ? await env() : env);
     browser = await launchChromium();
   });
   after(async () => {
@@ -37,6 +38,14 @@ export function useLiveStack(env: Record<string, string> = {}): LiveStack {
     },
     async joinDemoClass(role, name, opts = {}) {
       const page = await (await browser.newContext()).newPage();
+      // Tests may read the page's peer connections (getStats: candidate types, bitrates).
+      await page.addInitScript(`{
+        const Native = window.RTCPeerConnection;
+        window.__fitPeerConnections = [];
+        window.RTCPeerConnection = class extends Native {
+          constructor(...args) { super(...args); window.__fitPeerConnections.push(this); }
+        };
+      }`);
       page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
       page.on('console', (msg) => {
         if (msg.type() === 'warning' || msg.type() === 'error') console.error(`[${name}] console ${msg.type()}:`, msg.text());

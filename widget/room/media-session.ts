@@ -7,6 +7,12 @@ type Consumer = msc.Consumer;
 type Producer = msc.Producer;
 type RtpCapabilities = msc.RtpCapabilities;
 type Transport = msc.Transport;
+
+/** The ICE servers and policy the server handed out with the join. */
+export interface IceOptions {
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+}
 import type { MediaSource } from '../../protocol/participants.js';
 import type { ConsumerOptions, TransportOptions } from '../../protocol/signaling.js';
 import type { SignalingClient } from './signaling-client.js';
@@ -74,14 +80,16 @@ export class MediaSession {
   }
 
   /** Builds the local side of a transport the server made. */
-  private wire(direction: 'send' | 'recv', opts: TransportOptions): Transport {
+  private wire(direction: 'send' | 'recv', opts: TransportOptions, ice: IceOptions): Transport {
     const params = {
       id: opts.id,
       iceParameters: opts.iceParameters as never,
       iceCandidates: opts.iceCandidates as never,
       dtlsParameters: opts.dtlsParameters as never,
-      // The SFU is reachable directly; no public STUN lookups from inside a club's page.
-      iceServers: [],
+      // Only what the server hands out: the SFU is usually reachable directly, and no public STUN
+      // lookups happen from inside a club's page. TURN (time-limited credentials) when configured.
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
     };
     const transport = direction === 'send' ? this.device.createSendTransport(params) : this.device.createRecvTransport(params);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
@@ -104,9 +112,9 @@ export class MediaSession {
   private readonly adopted = new Promise<void>((resolve) => (this.markAdopted = resolve));
 
   /** Uses the transports the server made during the join (no round trip). */
-  adopt(transports: { send: TransportOptions; recv: TransportOptions }): void {
-    this.sendTransport = this.wire('send', transports.send);
-    this.recvTransport = this.wire('recv', transports.recv);
+  adopt(transports: { send: TransportOptions; recv: TransportOptions }, ice: IceOptions = { iceServers: [], iceTransportPolicy: 'all' }): void {
+    this.sendTransport = this.wire('send', transports.send, ice);
+    this.recvTransport = this.wire('recv', transports.recv, ice);
     this.markAdopted();
   }
 

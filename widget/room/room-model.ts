@@ -41,6 +41,8 @@ export interface RoomState {
   notice: ErrorBody | undefined;
   /** Set while the class is full (phase `full`, or joining a seat held from the line). */
   waitlist: WaitlistState | undefined;
+  /** Who is speaking now (participant ids, loudest first), from the server's audio levels. */
+  speaking: readonly string[];
 }
 
 export interface RoomOptions {
@@ -116,6 +118,7 @@ export class RoomModel extends EventTarget {
     error: undefined,
     notice: undefined,
     waitlist: undefined,
+    speaking: [],
   };
   private signaling: SignalingClient | undefined;
   private media: MediaSession | undefined;
@@ -251,7 +254,7 @@ export class RoomModel extends EventTarget {
       this.heldDuringJoin = [];
       this.joinAnswered = true;
       for (const replay of held) replay();
-      media.adopt(joined.transports);
+      media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy });
       // Receive first, then send: the coach's first frame should not queue behind our own
       // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
       this.wireReceived(await media.acceptOffered(joined.consumers), gen);
@@ -347,6 +350,7 @@ export class RoomModel extends EventTarget {
     });
     signaling.onNotification('waitlist:promoted', () => void this.takeHeldSeat());
     // The server moved the class to another media worker: renegotiate without leaving.
+    signaling.onNotification('media:speaking', ({ participantIds }) => this.set({ speaking: participantIds }));
     signaling.onNotification('media:lost', () => {
       if (this.s.phase !== 'joined') return;
       this.set({ notice: { code: 'media_moving', message: 'Reconnecting the video…' } });

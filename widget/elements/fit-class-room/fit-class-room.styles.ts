@@ -155,6 +155,10 @@ export const styles = css`
     align-content: start;
     overflow: auto;
   }
+  figure.speaking {
+    /* Who is talking: a ring, not motion (calm for everyone, visible without sound). */
+    box-shadow: 0 0 0 3px var(--fit-speaking-color, #22c55e);
+  }
   figure {
     position: relative;
     margin: 0;

@@ -355,7 +355,8 @@ export class FitClassRoom extends FitElement {
     const fitness = this.room!.fitness;
     const level = fitness.levelOf(p.id);
     const amCoach = this.room?.state.self?.role === 'coach';
-    return html`<figure part="tile" data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''}>
+    const speaking = this.room!.state.speaking.includes(p.id);
+    return html`<figure part=${speaking ? 'tile tile-speaking' : 'tile'} class=${speaking ? 'speaking' : ''} data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''} ?data-speaking=${speaking}>
       ${p.hasVideo || p.hasAudio
         ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
         : nothing}
