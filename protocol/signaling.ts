@@ -34,6 +34,8 @@ export const requestSchemas = {
   'room:observe': z.object({}).strict(),
   'transport:create': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
   'transport:connect': z.object({ transportId: id, dtlsParameters: opaque }).strict(),
+  /** The browser's ICE failed or stalled: new ICE credentials for the same transport (no rejoin). */
+  'transport:restart-ice': z.object({ transportId: id }).strict(),
   'media:produce': z.object({
     transportId: id,
     kind: z.enum(['audio', 'video']),
@@ -122,6 +124,7 @@ export interface ResponseMap extends SocialResponseMap {
   'room:observe': { participantId: string; classState: ClassStateView; serverNow: number };
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
+  'transport:restart-ice': { iceParameters: unknown };
   'media:produce': { producerId: string };
   'media:consume': ConsumerOptions;
   'consumer:resume': Record<string, never>;

@@ -89,6 +89,12 @@ export class PeerMedia {
     };
   }
 
+  /** New ICE credentials for a transport; the browser restarts ICE with them. */
+  async restartIce(transportId: string): Promise<unknown> {
+    const transport = this.transport(transportId);
+    return media('restartIce', () => transport.restartIce());
+  }
+
   async connectTransport(transportId: string, dtlsParameters: Record<string, unknown>): Promise<void> {
     const transport = this.transport(transportId);
     await media('connect', () => transport.connect({ dtlsParameters: dtlsParameters as unknown as ms.DtlsParameters }));

@@ -156,6 +156,20 @@ export class Connection implements Seat {
     if (id !== undefined) await this.deps.repos.attendance.close(id).catch((err: Error) => this.log.error({ err: err.message }, 'attendance close failed'));
   }
 
+  /**
+   * The client joins again on the same connection (it lost its media state: a renegotiation
+   * that never settled, ICE that could not recover). Its media starts over; the others keep
+   * its tile, since the participant id is the same and it is back at once.
+   */
+  async restartSeat(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    this.vacateSeat(live);
+    live.media.removePeer(this.participantId);
+    await this.closeAttendance();
+    this.log.info('seat restarted by a new join');
+  }
+
   /** The media moved to another worker: the seat goes, the connection stays; the client joins again. */
   mediaLost(): void {
     const live = this.live;

@@ -32,8 +32,9 @@ export const handlers: Handlers = {
   },
 
   async 'room:join'(conn, { rtpCapabilities, level }) {
-    if (conn.live) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the class');
+    if (conn.observing) throw new AppError(ErrorCode.AlreadyJoined, 'Following the class as a counter: open another connection to take a seat');
     const caps = validCapabilities(rtpCapabilities);
+    if (conn.live) await conn.restartSeat();
     const { liveClasses, repos } = conn.deps;
     const { identity: id } = conn;
     // The checks and the class's router (usually already open) in parallel: join latency is a feature.
@@ -117,6 +118,10 @@ export const handlers: Handlers = {
   async 'transport:connect'(conn, { transportId, dtlsParameters }) {
     await conn.assertPeer().connectTransport(transportId, dtlsParameters);
     return {};
+  },
+
+  async 'transport:restart-ice'(conn, { transportId }) {
+    return { iceParameters: await conn.assertPeer().restartIce(transportId) };
   },
 
   async 'media:produce'(conn, { transportId, kind, rtpParameters, source }) {

@@ -82,7 +82,12 @@ describe('messages', () => {
 
   test('joined: media requests on unknown ids or with bad parameters fail cleanly', async () => {
     const { socket } = await joined();
-    assert.equal((await request(socket, 'room:join', { rtpCapabilities: {} })).error?.code, 'already_joined');
+    const first = await request(socket, 'transport:create', { direction: 'send' });
+    // Joining again on the same connection starts the seat's media over, same participant.
+    const caps = (await request(socket, 'room:capabilities', {})).data.routerRtpCapabilities;
+    const again = await request(socket, 'room:join', { rtpCapabilities: caps });
+    assert.ok(again.data, JSON.stringify(again.error));
+    assert.equal((await request(socket, 'transport:connect', { transportId: first.data.id, dtlsParameters: {} })).error?.code, 'not_found', 'the old transports are gone');
     const send = await request(socket, 'transport:create', { direction: 'send' });
     assert.ok(send.data.id && send.data.iceCandidates.length > 0);
     assert.equal(send.data.iceCandidates[0].address, '127.0.0.1', 'announced address');

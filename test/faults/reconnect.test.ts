@@ -68,3 +68,4 @@ test('kill -9 of the media worker: the class moves to a new worker and the coach
   console.log(`worker killed → coach video back: ${Date.now() - t0} ms`);
   assert.equal(await member.getByTestId('connection-state').textContent(), 'connected');
 });
+

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { Role } from '../../protocol/participants.js';
-import type { ChatMessage } from '../../protocol/social.js';
+import type { ChatMessage, SharedFile } from '../../protocol/social.js';
 
 /** Every event FitLive elements fire: bubbling, composed, named `fit-*`. */
 export interface FitEventMap {
@@ -14,6 +14,10 @@ export interface FitEventMap {
   'fit-reaction': CustomEvent<{ counts: Partial<Record<string, number>> }>;
   /** The class is full and this seat waits in line: `position` 1 = next, 0 = a seat is held. */
   'fit-waitlist': CustomEvent<{ position: number | undefined }>;
+  /** The coach shared a file with the class (live, once per file; not for the list on join). `url` is relative to the server. */
+  'fit-file-shared': CustomEvent<SharedFile>;
+  /** The whiteboard changed on the server (someone else drew, undid or cleared; or it was loaded). */
+  'fit-board-changed': CustomEvent<{ version: number; items: number }>;
 }
 
 declare global {

@@ -54,8 +54,19 @@ export function prewarmDevice(): void {
   warmDevice ??= Device.factory();
 }
 
+/** How a seat's connection to the media server is doing, for the room to show and act on. */
+export type IceHealth = 'ok' | 'restarting' | 'failed';
+
+/** ICE that stays `disconnected` this long is restarted; `failed` is restarted at once. */
+const ICE_GRACE_MS = 1500;
+/** Restarts before giving up on the transports (the room then joins again). */
+const ICE_RESTARTS = 4;
+
 /** The mediasoup-client side of one seat: a send and a receive transport over one device. */
 export class MediaSession {
+  /** Told when a transport's ICE needs a restart, recovers, or cannot be recovered. */
+  onIceHealth: ((health: IceHealth) => void) | undefined;
+  private readonly iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private sendTransport: Transport | undefined;
   private recvTransport: Transport | undefined;
   private readonly consumers = new Map<string, Consumer>();
@@ -92,6 +103,7 @@ export class MediaSession {
       iceTransportPolicy: ice.iceTransportPolicy,
     };
     const transport = direction === 'send' ? this.device.createSendTransport(params) : this.device.createRecvTransport(params);
+    transport.on('connectionstatechange', (state) => this.watchIce(transport, state));
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       this.signaling
         .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
@@ -105,6 +117,52 @@ export class MediaSession {
       });
     }
     return transport;
+  }
+
+  /**
+   * ICE restart without a rejoin: a transport whose path broke (Wi-Fi to 4G, a NAT rebinding,
+   * a blocked port) gets fresh ICE credentials from the server and reconnects in place, with
+   * its producers and consumers. Only when that keeps failing does the room join again.
+   */
+  private watchIce(transport: Transport, state: RTCPeerConnectionState): void {
+    if (state === 'connected') {
+      this.clearIceTimer(transport.id);
+      if (![this.sendTransport, this.recvTransport].some((t) => t && t.connectionState !== 'connected' && t.connectionState !== 'new' && t.connectionState !== 'connecting')) this.onIceHealth?.('ok');
+      return;
+    }
+    if ((state !== 'disconnected' && state !== 'failed') || this.iceTimers.has(transport.id)) return;
+    this.scheduleIceRestart(transport, 1, state === 'failed' ? 0 : ICE_GRACE_MS);
+  }
+
+  private scheduleIceRestart(transport: Transport, attempt: number, delayMs: number): void {
+    this.iceTimers.set(
+      transport.id,
+      setTimeout(() => void this.restartIce(transport, attempt), delayMs),
+    );
+  }
+
+  private async restartIce(transport: Transport, attempt: number): Promise<void> {
+    if (transport.closed || transport.connectionState === 'connected') return this.clearIceTimer(transport.id);
+    if (attempt > ICE_RESTARTS) {
+      this.clearIceTimer(transport.id);
+      this.onIceHealth?.('failed');
+      return;
+    }
+    this.onIceHealth?.('restarting');
+    try {
+      const { iceParameters } = await this.signaling.request('transport:restart-ice', { transportId: transport.id });
+      if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as never });
+    } catch (err) {
+      console.warn('[fitlive] ICE restart failed', err);
+    }
+    // Check again a little later; each try waits longer (the network may still be settling).
+    this.scheduleIceRestart(transport, attempt + 1, 2000 * attempt);
+  }
+
+  private clearIceTimer(id: string): void {
+    const t = this.iceTimers.get(id);
+    if (t) clearTimeout(t);
+    this.iceTimers.delete(id);
   }
 
   private markAdopted!: () => void;
@@ -182,6 +240,9 @@ export class MediaSession {
   }
 
   close(): void {
+    for (const t of this.iceTimers.values()) clearTimeout(t);
+    this.iceTimers.clear();
+    this.onIceHealth = undefined;
     for (const c of this.consumers.values()) c.close();
     for (const p of this.producers.values()) p.close();
     this.consumers.clear();

@@ -4,9 +4,11 @@ import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/partici
 import type { ConsumerOptions, JoinResult } from '../../protocol/signaling.js';
 import type { Level } from '../../protocol/class-state.js';
 import type { ClassSummary } from '../../protocol/summary.js';
-import type { ChatMessage } from '../../protocol/social.js';
+import type { ChatMessage, SharedFile } from '../../protocol/social.js';
+import { BoardModel } from './board-model.js';
 import { ChatModel } from './chat-model.js';
 import { ClassModel } from './class-model.js';
+import { FilesModel } from './files-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
 import { MediaSession, prewarmDevice } from './media-session.js';
@@ -87,6 +89,10 @@ export type RoomEventMap = {
   'chat-message': CustomEvent<ChatMessage>;
   /** A burst of reactions from the class (summed per emoji). */
   reaction: CustomEvent<{ counts: Partial<Record<string, number>> }>;
+  /** A file the coach shared, as it arrives live (not for the list on join). */
+  'file-shared': CustomEvent<SharedFile>;
+  /** The board changed on the server (someone else's draw, undo or clear, or a fresh load). */
+  'board-changed': CustomEvent<{ version: number; items: number }>;
 };
 
 /** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
@@ -139,6 +145,13 @@ export class RoomModel extends EventTarget {
   readonly chat = new ChatModel(() => this.dispatchEvent(new Event('change')));
   /** Reactions sent and the bursts floating over the stage. */
   readonly reactions = new ReactionsModel(() => this.dispatchEvent(new Event('change')));
+  /** The coach's whiteboard. */
+  readonly board = new BoardModel((remote) => {
+    this.dispatchEvent(new Event('change'));
+    if (remote) this.emit('board-changed', { version: this.board.state.version, items: this.board.state.items.length });
+  });
+  /** Files the coach shared with the class. */
+  readonly files = new FilesModel(() => this.dispatchEvent(new Event('change')), { onNew: (file) => this.emit('file-shared', file) });
   private preloadedMedia: Promise<MediaSession | undefined> | undefined;
 
   constructor(
@@ -227,6 +240,7 @@ export class RoomModel extends EventTarget {
       mark('device-loaded');
       if (gen !== this.generation) return;
       this.media = media;
+      media.onIceHealth = (health) => this.onIceHealth(health, gen);
       const joined: JoinResult = await signaling.request('room:join', {
         rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown>,
         ...(this.options.level ? { level: this.options.level } : {}),
@@ -239,6 +253,10 @@ export class RoomModel extends EventTarget {
       this.chat.onClassState(joined.classState);
       void this.chat.loadLatest().catch((err: Error) => console.warn('[fitlive] chat history', err));
       this.reactions.attach(signaling);
+      this.board.attach(signaling);
+      void this.board.load().catch((err: Error) => console.warn('[fitlive] board', err));
+      this.files.attach(signaling, { server: this.options.server, classId: this.options.classId, token: this.options.token });
+      void this.files.load().catch((err: Error) => console.warn('[fitlive] shared files', err));
       // Back from the waitlist (the camera was released while waiting).
       if (!this.localMedia) this.openCamera();
       this.set({
@@ -345,6 +363,15 @@ export class RoomModel extends EventTarget {
       this.reactions.onBurst(burst?.counts);
       this.emit('reaction', { counts: { ...burst?.counts } });
     });
+    signaling.onNotification('board:item', (update) => {
+      if (this.s.phase === 'joined') this.board.onItem(update);
+    });
+    signaling.onNotification('board:state', (state) => {
+      if (this.s.phase === 'joined') this.board.onState(state);
+    });
+    signaling.onNotification('file:shared', (file) => {
+      if (this.s.phase === 'joined') this.files.onShared(file);
+    });
     signaling.onNotification('waitlist:position', ({ position }) => {
       if (this.s.phase === 'full') this.set({ waitlist: { position } });
     });
@@ -370,6 +397,19 @@ export class RoomModel extends EventTarget {
       this.set({ phase: 'left', connection: 'disconnected', notice: { code: `room_${reason}`, message: messages[reason] ?? 'The class closed.' } });
       this.emit('left', { reason });
     });
+  }
+
+  /** The media path broke: say so while ICE restarts; join again if it cannot recover. */
+  private onIceHealth(health: 'ok' | 'restarting' | 'failed', gen: number): void {
+    if (gen !== this.generation || this.s.phase !== 'joined') return;
+    if (health === 'restarting' && !this.s.notice) this.set({ notice: { code: 'media_reconnecting', message: 'Reconnecting the video…' } });
+    if (health === 'ok' && this.s.notice?.code === 'media_reconnecting') this.set({ notice: undefined });
+    if (health === 'failed') {
+      console.warn('[fitlive] the media connection did not recover; joining again');
+      void this.enter().then(() => {
+        if (this.s.notice?.code === 'media_reconnecting') this.set({ notice: undefined });
+      });
+    }
   }
 
   private async receive(producers: ProducerInfo[], gen: number): Promise<void> {
@@ -454,6 +494,8 @@ export class RoomModel extends EventTarget {
     this.fitness.attach(undefined, this.fitness.state);
     this.chat.attach(undefined, undefined);
     this.reactions.dispose();
+    this.board.attach(undefined);
+    this.files.attach(undefined);
     this.resetMedia();
     this.signaling?.close();
     this.signaling = undefined;

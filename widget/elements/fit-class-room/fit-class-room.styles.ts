@@ -746,6 +746,105 @@ export const styles = css`
     font-size: 1.1rem;
     color: var(--_fg);
   }
+  .board-panel,
+  .files-panel {
+    display: grid;
+    gap: 8px;
+    padding: 10px;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_tile-bg);
+    min-width: 0;
+  }
+  .panel-head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+  }
+  .panel-head h3 {
+    margin: 0;
+    font-size: 0.95rem;
+  }
+  .panel-head > :last-child {
+    margin-left: auto;
+  }
+  .panel-head > h3:last-child {
+    margin-left: 0;
+  }
+  .panel-notice {
+    margin: 0;
+    padding: 4px 8px;
+    border-radius: 8px;
+    font-size: 0.8rem;
+    background: color-mix(in srgb, var(--_danger) 16%, transparent);
+  }
+  #board-body[hidden] {
+    display: none;
+  }
+  label.file-share {
+    position: relative;
+    display: inline-flex;
+    align-items: center;
+    border-radius: 999px;
+    font-weight: 600;
+    cursor: pointer;
+  }
+  label.file-share:focus-within {
+    outline: 3px solid color-mix(in srgb, var(--_accent) 50%, white);
+    outline-offset: 2px;
+  }
+  label.file-share.busy {
+    opacity: 0.7;
+    cursor: progress;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  .upload {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    font-size: 0.85rem;
+  }
+  .upload progress {
+    flex: 1 1 120px;
+    accent-color: var(--_accent);
+  }
+  .file-list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 6px;
+  }
+  .file-list li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 4px 10px;
+    font-size: 0.88rem;
+  }
+  .file-list a {
+    color: var(--_accent);
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  .file-meta {
+    font-size: 0.78rem;
+  }
+  .files-panel .empty {
+    margin: 0;
+    font-size: 0.85rem;
+  }
   @container (max-width: 480px) {
     .room {
       padding: 8px;

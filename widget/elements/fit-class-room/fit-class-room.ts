@@ -5,7 +5,7 @@ import type { Role } from '../../../protocol/participants.js';
 import { LEVELS } from '../../../protocol/class-constants.js';
 import type { Level } from '../../../protocol/class-state.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
-import type { ChatMessage } from '../../../protocol/social.js';
+import type { ChatMessage, SharedFile } from '../../../protocol/social.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
@@ -14,6 +14,7 @@ import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
 import { VideoViewController } from '../video-view-controller.js';
 import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
+import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
 import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
 
@@ -28,6 +29,8 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @fires fit-chat-message - A chat message arrived live (once each). `detail`: the message `{ seq, participantId, displayName, role, text, sentAt }`.
  * @fires fit-reaction - A burst of reactions. `detail: { counts: { [emoji]: n } }`.
  * @fires fit-waitlist - The class is full and this seat's place in line changed. `detail: { position }`.
+ * @fires fit-file-shared - The coach shared a file (live, once each). `detail`: `{ id, name, contentType, size, url, expiresAt, sharedAt }` (`url` relative to `server`).
+ * @fires fit-board-changed - The whiteboard changed on the server. `detail: { version, items }`.
  *
  * @csspart base - The whole room.
  * @csspart header - Title and connection state.
@@ -55,6 +58,15 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @csspart seats - "N / capacity in class · W waiting".
  * @csspart waitlist - The class-full view and the waitlist.
  * @csspart waitlist-button - "Join the waitlist".
+ * @csspart board - The whiteboard panel.
+ * @csspart board-canvas - The drawing surface.
+ * @csspart board-tools - The coach's pen, text, undo and clear controls.
+ * @csspart board-unseen - The "new" mark on a folded board that changed.
+ * @csspart files - The shared files panel.
+ * @csspart file-list - The list of shared files.
+ * @csspart file-share - The coach's "Share a file" button.
+ * @csspart file-progress - The upload's progress bar.
+ * @csspart file-notice - Why a file could not be shared.
  *
  * @cssproperty --fit-accent - Brand colour (buttons, highlights).
  * @cssproperty --fit-bg - Background of the room.
@@ -68,6 +80,7 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @cssproperty --fit-chat-width - Width of the chat beside the stage on wide screens.
  * @cssproperty --fit-chat-height - Height of the message list.
  * @cssproperty --fit-reaction-size - Size of the floating reactions.
+ * @cssproperty --fit-board-bg - Background of the whiteboard (default white).
  */
 export class FitClassRoom extends FitElement {
   static override styles = styles;
@@ -79,6 +92,7 @@ export class FitClassRoom extends FitElement {
     coachUi: { state: true },
     chatOpen: { state: true },
     chatDraft: { state: true },
+    boardOpen: { state: true },
   };
 
   /** Base URL of the FitLive backend, e.g. `https://media.example-club.com`. */
@@ -97,6 +111,8 @@ export class FitClassRoom extends FitElement {
   declare coachUi: CoachPanelState;
   declare chatOpen: boolean;
   declare chatDraft: string;
+  /** The whiteboard panel is unfolded (members: from the start; the coach opens it to draw). */
+  declare boardOpen: boolean;
   private lastWaitlistKey = '';
   private actionError: { code: string; message: string } | undefined;
   private lastPhaseKey = '';
@@ -121,6 +137,7 @@ export class FitClassRoom extends FitElement {
     this.beep = false;
     this.chatOpen = true;
     this.chatDraft = '';
+    this.boardOpen = true;
     this.coachUi = { draft: undefined, lockMics: false, exerciseIndex: 0, exerciseLevel: 'all', work: 40, rest: 20, rounds: 8, confirmEnd: false, groupByLevel: false };
     new TickController(this, () => !!this.room?.fitness.state?.timer && this.room.state.phase === 'joined');
     new VideoViewController(
@@ -158,6 +175,10 @@ export class FitClassRoom extends FitElement {
     room.addEventListener('error', (e) => this.emit('fit-error', (e as CustomEvent<ErrorBody>).detail));
     room.addEventListener('chat-message', (e) => this.emit('fit-chat-message', (e as CustomEvent<ChatMessage>).detail));
     room.addEventListener('reaction', (e) => this.emit('fit-reaction', (e as CustomEvent<{ counts: Partial<Record<string, number>> }>).detail));
+    room.addEventListener('file-shared', (e) => this.emit('fit-file-shared', (e as CustomEvent<SharedFile>).detail));
+    room.addEventListener('board-changed', (e) => this.emit('fit-board-changed', (e as CustomEvent<{ version: number; items: number }>).detail));
+    // The coach's board starts folded (the stage stays as it was); a member's shows once it has content.
+    room.addEventListener('joined', (e) => this.setBoardOpen((e as CustomEvent<{ role: Role }>).detail.role !== 'coach'), { once: true });
     // On a narrow screen the chat starts folded (its unread count shows); wide, it sits beside the stage.
     room.addEventListener('joined', () => this.setChatOpen(this.chatOpen && (this.clientWidth === 0 || this.clientWidth >= 600)), { once: true });
     this.roomController.set(room);
@@ -295,6 +316,17 @@ export class FitClassRoom extends FitElement {
             Breakout: ${levelLabel(myRoom)} group${!amCoach && breakouts.coachRoom === myRoom ? ' · the coach is here' : ''}
           </p>`
         : nothing}
+      ${joined
+        ? boardPanel({ board: this.room!.board, amCoach, open: this.boardOpen, setOpen: (open) => this.setBoardOpen(open) })
+        : nothing}
+      ${joined
+        ? filesPanel({
+            files: this.room!.files,
+            amCoach,
+            openExpired: (f) => this.openFile(f),
+            pick: (file) => void this.room?.files.share(file),
+          })
+        : nothing}
       ${amCoach && !breakouts && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
       ${!amCoach && breakouts && members.length ? this.renderGrid(members, fitness) : nothing}
       ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds) : nothing}
@@ -389,6 +421,22 @@ export class FitClassRoom extends FitElement {
     this.chatOpen = open;
     this.room?.chat.setVisible(open);
     if (open) this.chatScroll.stickToBottom();
+  }
+
+  /** Unfolds or folds the whiteboard (folded, a change shows a "new" mark). */
+  setBoardOpen(open: boolean): void {
+    this.boardOpen = open;
+    this.room?.board.setVisible(open);
+  }
+
+  /** A shared file whose link expired: fresh links first, then the file in a new tab. */
+  private openFile(file: SharedFile): void {
+    const files = this.room?.files;
+    if (!files) return;
+    this.run(async () => {
+      const href = await files.freshHref(file.id);
+      if (href) globalThis.open?.(href, '_blank', 'noopener,noreferrer');
+    });
   }
 
   private sendChat(): void {
