@@ -2,10 +2,13 @@
 // model for the live states) arrives with the Storybook issue; these render without a backend.
 import '../widget/index.js';
 import { LitElement, html } from 'lit';
-import type { ChatMessage } from '../protocol/social.js';
+import type { BoardItem, ChatMessage, SharedFile } from '../protocol/social.js';
 import { styles as roomStyles } from '../widget/elements/fit-class-room/fit-class-room.styles.js';
+import { boardPanel, filesPanel } from '../widget/elements/fit-class-room/board-files-panels.js';
 import { chatPanel } from '../widget/elements/fit-class-room/social-panels.js';
+import { BoardModel } from '../widget/room/board-model.js';
 import { ChatModel } from '../widget/room/chat-model.js';
+import { FilesModel } from '../widget/room/files-model.js';
 
 export default {
   title: 'Elements/fit-class-room',
@@ -116,3 +119,83 @@ export const ChatModerator = { args: { muted: false, moderator: true, open: true
 
 /** Muted by the coach: the box is disabled with a message. */
 export const ChatMuted = { args: { muted: true, moderator: false, open: true }, render: chatStory };
+
+// The whiteboard and the shared files on their own: the real templates driven by a BoardModel and
+// a FilesModel with a channel that answers like the server (no backend; uploads are simulated).
+
+interface BoardArgs {
+  coach: boolean;
+}
+
+const sampleBoard: BoardItem[] = [
+  { kind: 'text', id: 't1', color: '#111827', size: 56, x: 0.04, y: 0.05, text: 'HIIT · 3 rounds' },
+  { kind: 'text', id: 't2', color: '#2563eb', size: 40, x: 0.06, y: 0.22, text: '10 burpees\n20 squats\n30 s plank' },
+  { kind: 'stroke', id: 's1', color: '#dc2626', width: 6, points: [[0.55, 0.3], [0.7, 0.2], [0.85, 0.35], [0.7, 0.55], [0.55, 0.3]] },
+];
+
+const sampleFiles: SharedFile[] = [
+  { id: 'f1', name: 'hiit-plan.pdf', contentType: 'application/pdf', size: 182_400, url: '/api/v1/files/f1?exp=0&sig=story', expiresAt: Date.now() + 3_600_000, sharedAt: Date.UTC(2026, 0, 5, 18, 3) },
+  { id: 'f2', name: 'squat-form.jpg', contentType: 'image/jpeg', size: 1_240_000, url: '/api/v1/files/f2?exp=0&sig=story', expiresAt: Date.now() + 3_600_000, sharedAt: Date.UTC(2026, 0, 5, 18, 1) },
+];
+
+class FitBoardStory extends LitElement {
+  static override styles = roomStyles;
+  static override properties = { args: { attribute: false } };
+  declare args: BoardArgs;
+  private open = true;
+  private readonly board = new BoardModel(() => this.requestUpdate());
+  private readonly files = new FilesModel(() => this.requestUpdate(), {
+    // A pretend upload: progress in steps, then the file as the server would answer it.
+    uploader: async ({ body, onProgress }) => {
+      for (let i = 1; i <= 5; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        onProgress((body.size * i) / 5, body.size);
+      }
+      const name = (body as File).name ?? 'file';
+      return { status: 201, body: { id: `f${Date.now()}`, name, contentType: body.type, size: body.size, url: '/api/v1/files/x', expiresAt: Date.now() + 3_600_000, sharedAt: Date.now() } };
+    },
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    let version = 3;
+    const items = [...sampleBoard];
+    this.board.attach({
+      request: (async (name: string, payload: { item?: BoardItem }) => {
+        if (name === 'board:get') return { board: { items: [...items], version } };
+        if (name === 'board:draw' && payload.item) items.push(payload.item);
+        if (name === 'board:undo') items.pop();
+        if (name === 'board:clear') items.length = 0;
+        return { version: ++version };
+      }) as never,
+    });
+    void this.board.load();
+    this.files.attach({ request: (async () => ({ files: sampleFiles })) as never }, { server: 'https://media.example-club.com', classId: 'hiit-monday', token: 'story' });
+    void this.files.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.files.dispose();
+  }
+
+  protected override render() {
+    return html`<div class="room">
+      ${boardPanel({ board: this.board, amCoach: this.args.coach, open: this.open, setOpen: (open) => ((this.open = open), this.board.setVisible(open), this.requestUpdate()) })}
+      ${filesPanel({ files: this.files, amCoach: this.args.coach, openExpired: () => undefined, pick: (file) => void this.files.share(file) })}
+    </div>`;
+  }
+}
+if (!customElements.get('fit-board-story')) customElements.define('fit-board-story', FitBoardStory);
+
+function boardStory(args: BoardArgs): HTMLElement {
+  const el = document.createElement('fit-board-story') as FitBoardStory;
+  el.args = args;
+  return el;
+}
+
+/** The coach's board: pen, colours, widths, text, undo and clear; "Share a file" (simulated upload). */
+export const BoardCoach = { args: { coach: true }, render: boardStory };
+
+/** A member's view: the board live, and the files the coach shared. */
+export const BoardMember = { args: { coach: false }, render: boardStory };
