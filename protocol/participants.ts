@@ -13,7 +13,8 @@ export const participantSchema = z.object({
 });
 export type ParticipantInfo = z.infer<typeof participantSchema>;
 
-export const mediaSourceSchema = z.enum(['camera', 'mic']);
+/** What a track is: a camera, a microphone, or (the coach) a shared screen and its sound. */
+export const mediaSourceSchema = z.enum(['camera', 'mic', 'screen', 'screen-audio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 
 /** A published track some participant may consume. */

@@ -42,6 +42,8 @@ export const requestSchemas = {
     rtpParameters: opaque,
     source: mediaSourceSchema,
   }).strict(),
+  /** Stops publishing a track (e.g. the coach stops sharing the screen); receivers get `producer:closed`. */
+  'media:unproduce': z.object({ producerId: id }).strict(),
   'media:consume': z.object({ producerId: id }).strict(),
   'consumer:resume': z.object({ consumerId: id }).strict(),
   /** The tile showing a video consumer: hidden → paused on the server; else the layer for its size. */
@@ -126,6 +128,7 @@ export interface ResponseMap extends SocialResponseMap {
   'transport:connect': Record<string, never>;
   'transport:restart-ice': { iceParameters: unknown };
   'media:produce': { producerId: string };
+  'media:unproduce': Record<string, never>;
   'media:consume': ConsumerOptions;
   'consumer:resume': Record<string, never>;
   'consumer:set-view': Record<string, never>;

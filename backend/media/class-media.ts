@@ -103,7 +103,7 @@ export class PeerMedia {
   async produce(transportId: string, kind: ms.MediaKind, rtpParameters: Record<string, unknown>, source: MediaSource): Promise<ProducerEntry> {
     const transport = this.transport(transportId);
     if (transport.appData.direction !== 'send') throw new AppError(ErrorCode.BadRequest, 'Produce on a receive transport');
-    const expected = source === 'mic' ? 'audio' : 'video';
+    const expected = source === 'mic' || source === 'screen-audio' ? 'audio' : 'video';
     if (kind !== expected) throw new AppError(ErrorCode.BadRequest, `A ${source} track must be ${expected}`);
     for (const p of this.producers.values()) {
       if (p.source === source) throw new AppError(ErrorCode.BadRequest, `Already publishing ${source}`);
@@ -112,11 +112,19 @@ export class PeerMedia {
       transport.produce({ kind, rtpParameters: rtpParameters as unknown as ms.RtpParameters, appData: { source } }),
     );
     this.assertOpen(() => producer.close());
-    if (kind === 'audio') this.onAudioProducer?.(producer);
+    // Who is speaking comes from microphones only (a shared video's sound is not a person).
+    if (source === 'mic') this.onAudioProducer?.(producer);
     const entry: ProducerEntry = { producer, ownerId: this.participantId, source };
     this.producers.set(producer.id, entry);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return entry;
+  }
+
+  /** Stops one of this peer's tracks. */
+  closeProducer(producerId: string): void {
+    const entry = this.producers.get(producerId);
+    if (!entry) throw new AppError(ErrorCode.NotFound, `Track ${producerId} not found`, 404);
+    entry.producer.close();
   }
 
   /** Creates a paused consumer; the client resumes it once its track is wired (no lost keyframe). */

@@ -125,6 +125,8 @@ export const handlers: Handlers = {
   },
 
   async 'media:produce'(conn, { transportId, kind, rtpParameters, source }) {
+    // Screen sharing is the coach's: a member's screen is refused whatever their client does.
+    if ((source === 'screen' || source === 'screen-audio') && conn.identity.role !== 'coach') throw new AppError(ErrorCode.Forbidden, 'Only the coach can share a screen', 403);
     const entry = await conn.assertPeer().produce(transportId, kind, rtpParameters, source);
     // A member muted by the coach before their microphone arrived stays muted.
     if (source === 'mic' && conn.live?.rules.stateOf(conn.participantId)?.mutedByCoach) await entry.producer.pause();
@@ -133,6 +135,11 @@ export const handlers: Handlers = {
       if (conn.live) conn.notifyReceivers('producer:closed', { producerId: entry.producer.id, participantId: conn.participantId });
     });
     return { producerId: entry.producer.id };
+  },
+
+  async 'media:unproduce'(conn, { producerId }) {
+    conn.assertPeer().closeProducer(producerId);
+    return {};
   },
 
   async 'media:consume'(conn, { producerId }) {

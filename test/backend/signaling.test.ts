@@ -95,6 +95,9 @@ describe('messages', () => {
     assert.equal((await request(socket, 'transport:connect', { transportId: send.data.id, dtlsParameters: { fingerprints: 'x' } })).error?.code, 'media_error');
     const produce = await request(socket, 'media:produce', { transportId: send.data.id, kind: 'video', rtpParameters: { codecs: [] }, source: 'camera' });
     assert.equal(produce.error?.code, 'media_error');
+    const screen = await request(socket, 'media:produce', { transportId: send.data.id, kind: 'video', rtpParameters: {}, source: 'screen' });
+    assert.equal(screen.error?.code, 'forbidden', 'a member cannot share a screen');
+    assert.equal((await request(socket, 'media:unproduce', { producerId: 'nope' })).error?.code, 'not_found');
     const wrongKind = await request(socket, 'media:produce', { transportId: send.data.id, kind: 'audio', rtpParameters: {}, source: 'camera' });
     assert.equal(wrongKind.error?.code, 'bad_request');
     assert.equal((await request(socket, 'media:consume', { producerId: 'nope' })).error?.code, 'not_found');

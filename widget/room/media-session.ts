@@ -179,13 +179,29 @@ export class MediaSession {
   async publish(track: MediaStreamTrack, source: MediaSource): Promise<void> {
     if (!this.sendTransport) throw new Error('adopt() first');
     if (!this.device.canProduce(track.kind as 'audio' | 'video')) return;
+    // A shared screen is text and diagrams: keep it sharp, one good layer (members see it large).
+    if (source === 'screen') track.contentHint = 'detail';
     const producer = await this.sendTransport.produce({
       track,
       appData: { source },
       stopTracks: false,
-      ...(source === 'camera' ? { encodings: CAMERA_SIMULCAST } : { codecOptions: { opusDtx: true, opusFec: true } }),
+      ...(source === 'camera'
+        ? { encodings: CAMERA_SIMULCAST }
+        : source === 'screen'
+          ? { encodings: [{ maxBitrate: 1_500_000 }] }
+          : { codecOptions: { opusDtx: source === 'mic', opusFec: true } }),
     });
     this.producers.set(producer.id, producer);
+  }
+
+  /** Stops publishing one source, here and on the server. */
+  async unpublish(source: MediaSource): Promise<void> {
+    for (const [id, producer] of this.producers) {
+      if ((producer.appData as { source?: string }).source !== source) continue;
+      producer.close();
+      this.producers.delete(id);
+      await this.signaling.request('media:unproduce', { producerId: id }).catch(() => undefined);
+    }
   }
 
   /**

@@ -28,6 +28,9 @@ export interface RemoteParticipant extends ParticipantInfo {
   stream: MediaStream;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** A screen the person shares (the coach), with its sound: shown large, apart from the camera. */
+  screen: MediaStream;
+  hasScreen: boolean;
 }
 
 export interface RoomState {
@@ -45,6 +48,8 @@ export interface RoomState {
   waitlist: WaitlistState | undefined;
   /** Who is speaking now (participant ids, loudest first), from the server's audio levels. */
   speaking: readonly string[];
+  /** The screen this coach is sharing, while sharing. */
+  screenShare: MediaStream | undefined;
 }
 
 export interface RoomOptions {
@@ -64,6 +69,7 @@ export interface RoomDeps {
   /** Starts local, network-free media set-up early (optional). */
   prewarm?(): void;
   getUserMedia: GetUserMedia | undefined;
+  getDisplayMedia?: ((c: DisplayMediaStreamOptions) => Promise<MediaStream>) | undefined;
 }
 
 export const browserDeps = (): RoomDeps => ({
@@ -77,6 +83,9 @@ export const browserDeps = (): RoomDeps => ({
   prewarm: prewarmDevice,
   getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
     ? (c) => navigator.mediaDevices.getUserMedia(c)
+    : undefined,
+  getDisplayMedia: typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === 'function'
+    ? (c) => navigator.mediaDevices.getDisplayMedia(c)
     : undefined,
 });
 
@@ -94,6 +103,8 @@ export type RoomEventMap = {
   /** The board changed on the server (someone else's draw, undo or clear, or a fresh load). */
   'board-changed': CustomEvent<{ version: number; items: number }>;
 };
+
+const newRemote = (p: ParticipantInfo): RemoteParticipant => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false, screen: new MediaStream(), hasScreen: false });
 
 /** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
 const mark = (name: string) => globalThis.performance?.mark?.(`fitlive:${name}`);
@@ -125,12 +136,13 @@ export class RoomModel extends EventTarget {
     notice: undefined,
     waitlist: undefined,
     speaking: [],
+    screenShare: undefined,
   };
   private signaling: SignalingClient | undefined;
   private media: MediaSession | undefined;
   private localMedia: Promise<MediaStream | undefined> | undefined;
   /** consumerId → participant and track, to take the track off their stream when it ends. */
-  private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack }>();
+  private readonly received = new Map<string, { participantId: string; track: MediaStreamTrack; source: ConsumerOptions['source'] }>();
   private generation = 0;
   /** The current join's answer is wired; until then announced tracks wait in `announcedDuringJoin`. */
   private joinedMedia = false;
@@ -264,7 +276,7 @@ export class RoomModel extends EventTarget {
         waitlist: undefined,
         self: joined.self,
         classTitle: joined.classTitle,
-        participants: joined.participants.map((p) => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false })),
+        participants: joined.participants.map((p) => newRemote(p)),
       });
       this.emit('joined', { participantId: joined.self.id, role: joined.self.role });
       // People who came or went while the join was on its way.
@@ -337,7 +349,7 @@ export class RoomModel extends EventTarget {
     if (this.s.phase !== 'joined') return;
     // A known id is the same person back (reconnect, new tab): keep the tile and its stream.
     if (this.s.participants.some((x) => x.id === p.id)) this.updateParticipant(p.id, (x) => ({ ...x, ...p }));
-    else this.set({ participants: [...this.s.participants, { ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false }] });
+    else this.set({ participants: [...this.s.participants, newRemote(p)] });
   }
 
   private participantLeft(participantId: string): void {
@@ -441,8 +453,13 @@ export class RoomModel extends EventTarget {
       }
       mark(`received-${r.track.kind}`);
       const owner = r.options.participantId;
-      this.received.set(r.options.consumerId, { participantId: owner, track: r.track });
+      this.received.set(r.options.consumerId, { participantId: owner, track: r.track, source: r.options.source });
+      const isScreen = r.options.source === 'screen' || r.options.source === 'screen-audio';
       this.updateParticipant(owner, (p) => {
+        if (isScreen) {
+          p.screen.addTrack(r.track);
+          return { ...p, hasScreen: p.screen.getVideoTracks().length > 0 };
+        }
         p.stream.addTrack(r.track);
         return { ...p, hasVideo: p.hasVideo || r.track.kind === 'video', hasAudio: p.hasAudio || r.track.kind === 'audio' };
       });
@@ -456,12 +473,48 @@ export class RoomModel extends EventTarget {
     if (!entry) return;
     this.updateParticipant(entry.participantId, (r) => {
       r.stream.removeTrack(entry.track);
-      return { ...r, hasVideo: r.stream.getVideoTracks().length > 0, hasAudio: r.stream.getAudioTracks().length > 0 };
+      r.screen.removeTrack(entry.track);
+      return { ...r, hasVideo: r.stream.getVideoTracks().length > 0, hasAudio: r.stream.getAudioTracks().length > 0, hasScreen: r.screen.getVideoTracks().length > 0 };
     });
   }
 
   private updateParticipant(id: string, fn: (p: RemoteParticipant) => RemoteParticipant): void {
     this.set({ participants: this.s.participants.map((p) => (p.id === id ? fn(p) : p)) });
+  }
+
+  /**
+   * The coach shares a screen or a tab (with its sound where the browser offers it). Members see
+   * it large with the coach's camera small. Stopping (here or in the browser's own bar) restores
+   * the layout.
+   */
+  async startScreenShare(): Promise<void> {
+    const media = this.media;
+    if (this.s.phase !== 'joined' || this.s.self?.role !== 'coach' || !media || this.s.screenShare) return;
+    if (!this.deps.getDisplayMedia) throw new FitError(ErrorCode.MediaDeviceUnavailable, 'This browser cannot share a screen');
+    let stream: MediaStream;
+    try {
+      stream = await this.deps.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: true });
+    } catch (err) {
+      const name = (err as DOMException).name;
+      if (name === 'NotAllowedError' || name === 'AbortError') return; // the coach changed their mind
+      throw new FitError(ErrorCode.MediaDeviceUnavailable, `The screen could not be shared: ${(err as Error).message}`);
+    }
+    this.set({ screenShare: stream });
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => void this.stopScreenShare());
+    try {
+      await Promise.all(stream.getTracks().map((t) => media.publish(t, t.kind === 'video' ? 'screen' : 'screen-audio')));
+    } catch (err) {
+      await this.stopScreenShare();
+      throw err instanceof FitError ? err : new FitError(ErrorCode.MediaError, (err as Error).message);
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const stream = this.s.screenShare;
+    if (!stream) return;
+    this.set({ screenShare: undefined });
+    stream.getTracks().forEach((t) => t.stop());
+    await Promise.all([this.media?.unpublish('screen'), this.media?.unpublish('screen-audio')]).catch((err) => console.warn('[fitlive] stopping the screen share', err));
   }
 
   async leave(): Promise<void> {
@@ -514,7 +567,8 @@ export class RoomModel extends EventTarget {
    * simulcast layer follows the rendered height (a 40-member grid pulls 40 low layers).
    */
   setVideoView(participantId: string, view: { visible: boolean; height: number }): void {
-    const entry = [...this.received.entries()].find(([, r]) => r.participantId === participantId && r.track.kind === 'video');
+    // The camera's tile: a shared screen is one full layer, shown large while it lasts.
+    const entry = [...this.received.entries()].find(([, r]) => r.participantId === participantId && r.source === 'camera');
     if (!entry || !this.signaling) return;
     const [consumerId] = entry;
     const spatialLayer = view.height < 240 ? 0 : view.height < 540 ? 1 : 2;

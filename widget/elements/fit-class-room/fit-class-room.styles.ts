@@ -155,6 +155,28 @@ export const styles = css`
     align-content: start;
     overflow: auto;
   }
+  .stage video.pip {
+    /* The coach's camera beside a shared screen (top left: the member's own preview is bottom right). */
+    position: absolute;
+    left: 8px;
+    top: 8px;
+    width: min(28%, 240px);
+    height: auto;
+    aspect-ratio: 16 / 9;
+    object-fit: cover;
+    border-radius: calc(var(--_radius) / 1.5);
+    box-shadow: 0 2px 10px rgb(0 0 0 / 0.5);
+  }
+  .stage video[part~='screen-video'] {
+    object-fit: contain;
+    background: #000;
+  }
+  .screen-share {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    z-index: 2;
+  }
   figure.speaking {
     /* Who is talking: a ring, not motion (calm for everyone, visible without sound). */
     box-shadow: 0 0 0 3px var(--fit-speaking-color, #22c55e);

@@ -290,6 +290,12 @@ export class FitClassRoom extends FitElement {
       stage = members.length
         ? this.renderGrid(members, fitness)
         : html`<div class="waiting">${breakouts ? (myRoom ? 'Nobody in this room right now.' : 'Choose a room to visit.') : 'You are live. Members appear here as they join.'}</div>`;
+    } else if (coach?.hasScreen) {
+      // The coach shares a screen: it fills the stage, the coach's camera stays small in a corner.
+      stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${`${coach.displayName}'s screen`} autoplay playsinline .srcObject=${coach.screen}></video>
+        ${coach.hasVideo
+          ? html`<video part="coach-video coach-video-small" class="pip" data-testid="coach-video" data-view-of=${coach.id} aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`
+          : nothing}`;
     } else if (coach?.hasVideo) {
       stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
     } else {
@@ -309,6 +315,7 @@ export class FitClassRoom extends FitElement {
         ${stage}
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
+        ${amCoach && joined ? this.renderScreenShareButton(s) : nothing}
         ${joined ? floaterLayer(this.room!.reactions.floaters) : nothing}
       </div>
       ${breakouts && myRoom
@@ -375,6 +382,14 @@ export class FitClassRoom extends FitElement {
           : nothing;
       })}
     </div>`;
+  }
+
+  private renderScreenShareButton(s: RoomState): TemplateResult {
+    const sharing = !!s.screenShare;
+    return html`<button part="screen-share-button" class="screen-share" data-testid="screen-share-button" aria-pressed=${sharing ? 'true' : 'false'}
+      @click=${() => this.run(() => (sharing ? this.room!.stopScreenShare() : this.room!.startScreenShare()))}>
+      ${sharing ? 'Stop sharing' : 'Share screen'}
+    </button>`;
   }
 
   private renderTile(p: RemoteParticipant): TemplateResult {
