@@ -5,10 +5,9 @@ import { probeVideo } from '../support/video.js';
 
 /*
  * Faults injected for real: a network drop of every socket in a class, and kill -9 of the media
- * worker. Run with `npm run test:faults`; not yet part of `npm test`: about one run in ten a
- * member's re-made video consumer stays paused on the server (never resumed by the client) and
- * the coach's video does not come back. The failure message prints both sides' state; fixing it
- * belongs to the media-resilience issue.
+ * worker. Part of `npm test` (and alone: `npm run test:faults`). Each prints its recovery time.
+ * An earlier one-in-ten failure (a local consume that never settled, whose recovery join was then
+ * refused as already_joined) is gone since a join on a seated connection restarts its media.
  */
 
 const stack = useLiveStack();
