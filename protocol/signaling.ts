@@ -15,6 +15,23 @@ import { socialNotificationSchemas, socialRequestSchemas, type SocialResponseMap
  */
 
 const id = z.string().min(1).max(128);
+
+const finite = (max: number) => z.number().min(0).max(max).optional();
+export const qualityReportSchema = z.object({
+  level: z.enum(['good', 'fair', 'poor']),
+  rttMs: finite(60_000),
+  lossPct: finite(100),
+  jitterMs: finite(60_000),
+  fps: finite(240),
+  width: finite(10_000),
+  height: finite(10_000),
+  downKbps: finite(1_000_000),
+  upKbps: finite(1_000_000),
+  /** Receiving audio only (chosen, or video could not be kept up). */
+  audioOnly: z.boolean().optional(),
+}).strict();
+export type QualityReport = z.infer<typeof qualityReportSchema>;
+
 const opaque = z.record(z.string(), z.unknown());
 
 export const requestSchemas = {
@@ -46,6 +63,11 @@ export const requestSchemas = {
   'media:unproduce': z.object({ producerId: id }).strict(),
   'media:consume': z.object({ producerId: id }).strict(),
   'consumer:resume': z.object({ consumerId: id }).strict(),
+  /**
+   * How this seat's media is doing, from the browser's getStats (every few seconds): the coach
+   * sees everyone's. Numbers are optional: a browser reports what it has.
+   */
+  'quality:report': qualityReportSchema,
   /** The tile showing a video consumer: hidden → paused on the server; else the layer for its size. */
   'consumer:set-view': z.object({ consumerId: id, visible: z.boolean(), spatialLayer: z.number().int().min(0).max(2) }).strict(),
 
@@ -132,6 +154,7 @@ export interface ResponseMap extends SocialResponseMap {
   'media:consume': ConsumerOptions;
   'consumer:resume': Record<string, never>;
   'consumer:set-view': Record<string, never>;
+  'quality:report': Record<string, never>;
   'time:sync': { serverNow: number };
   'class:set-mode': Record<string, never>;
   'class:set-level': Record<string, never>;
@@ -163,6 +186,8 @@ export const notificationSchemas = {
   'class:state': z.custom<ClassStateView>(),
   /** One member's count changed (kept small: this is the hot path). */
   'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
+  /** To coaches: one participant's latest connection quality. */
+  'quality:changed': z.object({ participantId: z.string(), report: qualityReportSchema }),
   /** Who is speaking (loudest first, at most 4); sent when it changes, at most every 400 ms. */
   'media:speaking': z.object({ participantIds: z.array(z.string()) }),
   /** The class's media moved to another server worker: join again on this connection. */

@@ -113,6 +113,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     });
   }
 
+  // The REST API is called from club sites too (the widget fetches summaries and uploads files).
+  // Bearer tokens, never cookies: a preflight may pass for any site, and each request is then
+  // answered only for origins the caller's club allows (backend/http/callers.ts).
+  api.use('/v1', (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (req.method !== 'OPTIONS') return next();
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+    res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  });
   api.use(
     '/v1/classes',
     classesApi({

@@ -35,6 +35,8 @@ export class Connection implements Seat {
   /** The participants row of this person (reps are stored against it). */
   participantDbId: number | undefined;
   private leaving: Promise<void> | undefined;
+  /** When this seat's last connection-quality report was passed on (they are throttled). */
+  lastQualityReportAt = 0;
 
   constructor(
     readonly socket: Socket,

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { classHandlers } from './class-handlers.js';
 import { socialHandlers } from './social-handlers.js';
 import { stopWaiting } from './waitlist.js';
-import type { Connection } from './connection.js';
+import { Connection } from './connection.js';
 
 export type Handler<N extends RequestName> = (conn: Connection, payload: RequestPayload<N>) => Promise<ResponseMap[N]>;
 export type Handlers = { [N in RequestName]: Handler<N> };
@@ -154,6 +154,20 @@ export const handlers: Handlers = {
 
   async 'consumer:resume'(conn, { consumerId }) {
     await conn.assertPeer().resumeConsumer(consumerId);
+    return {};
+  },
+
+  async 'quality:report'(conn, report) {
+    const live = conn.assertJoined();
+    // At most one report every two seconds per seat is passed on; the rest are dropped quietly.
+    const now = Date.now();
+    if (now - conn.lastQualityReportAt < 2000) return {};
+    conn.lastQualityReportAt = now;
+    for (const p of live.session.all()) {
+      if (p.role !== 'coach' || p.id === conn.participantId) continue;
+      const seat = live.seats.get(p.id);
+      if (seat instanceof Connection) seat.notify('quality:changed', { participantId: conn.participantId, report });
+    }
     return {};
   },
 

@@ -75,3 +75,26 @@ test('schedule: create, list, update, cancel with the club API key; public listi
   await server.repos.apiKeys.revoke(revokedId);
   assert.equal((await call('/v1/classes', key)).status, 401, 'a revoked key stops working');
 });
+
+test('CORS: a preflight passes; a request from another site is answered only if the club allows that site', async () => {
+  const pre = await fetch(`${server.url}/api/v1/classes/demo-hiit/files`, { method: 'OPTIONS', headers: { origin: 'https://club.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), 'https://club.example');
+  assert.match(pre.headers.get('access-control-allow-headers') ?? '', /authorization/);
+  const k = makeApiKey();
+  await server.repos.apiKeys.add({ id: k.id, clubId: DEMO_CLUB_ID, secretHash: k.secretHash, label: 'cors' });
+  const from = (origin: string) => fetch(`${server.url}/api/v1/classes/demo-hiit`, { headers: { authorization: `Bearer ${k.key}`, origin } });
+  const refused = await from('https://club.example');
+  assert.equal(refused.status, 403);
+  assert.equal(refused.headers.get('access-control-allow-origin'), 'https://club.example', 'the refusal is readable by the page');
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'origin_not_allowed');
+  await server.repos.clubs.setAllowedOrigins(DEMO_CLUB_ID, ['https://club.example']);
+  try {
+    const ok = await from('https://club.example');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://club.example');
+    assert.equal((await from('https://evil.example')).status, 403);
+  } finally {
+    await server.repos.clubs.setAllowedOrigins(DEMO_CLUB_ID, []);
+  }
+});
