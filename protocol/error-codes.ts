@@ -24,6 +24,9 @@ export const ErrorCode = {
   ChatMuted: 'chat_muted',
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
+  StreamNotFound: 'stream_not_found',
+  StreamFull: 'stream_full',
+  StreamNotLive: 'stream_not_live',
   Internal: 'internal_error',
   // Client-side only: raised by the widget, never sent by the server.
   ServerUnreachable: 'server_unreachable',
