@@ -19,6 +19,8 @@ need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok
 
 # Runtime libraries of a worker built against Debian's libraries.
 for p in libuv1 libssl3 libsrtp2-1 libnss3 libnspr4 libabsl20220623; do need_pkg "$p"; done
+# FFmpeg encodes broadcasts (a class or an RTMP feed) into the HLS ladder.
+need_pkg ffmpeg
 if [ "$want_worker_build" = 1 ]; then
   for p in build-essential pkg-config ninja-build libuv1-dev libssl-dev libsrtp2-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler; do need_pkg "$p"; done
 fi
