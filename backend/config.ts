@@ -38,6 +38,10 @@ export const envSchema = z
     TURN_SECRET: z.string().min(16).optional(),
     /** `relay` sends all media through TURN (hides addresses; for strict networks). */
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+    /** Broadcast HLS output; default `<DATA_DIR>/hls`. */
+    HLS_DIR: z.string().min(1).optional(),
+    /** Signs HLS links (≥ 32 chars); random per start when unset. */
+    HLS_LINK_SECRET: z.string().min(32).optional(),
     /** Shared class files; default `<DATA_DIR>/files`. */
     FILES_DIR: z.string().min(1).optional(),
     /** Signs file links; random per start when unset (links then die with a restart; they expire within the hour anyway). */
@@ -74,6 +78,7 @@ export interface Config {
   joinRatePerMinute: number;
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
+  hls: { dir: string; linkSecret: string | undefined };
   files: {
     dir: string;
     linkSecret: string | undefined;
@@ -118,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
+    hls: {
+      dir: path.resolve(e.HLS_DIR ?? (e.DATA_DIR === ':memory:' ? path.join(os.tmpdir(), `fitlive-hls-${process.pid}`) : path.join(e.DATA_DIR, 'hls'))),
+      linkSecret: e.HLS_LINK_SECRET,
+    },
     files: {
       dir: path.resolve(e.FILES_DIR ?? (e.DATA_DIR === ':memory:' ? path.join(os.tmpdir(), `fitlive-files-${process.pid}`) : path.join(e.DATA_DIR, 'files'))),
       linkSecret: e.FILE_LINK_SECRET,

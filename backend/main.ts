@@ -11,6 +11,8 @@ import { ClassMedia, type PeerMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { LocalFileStorage, SharedFiles, SupabaseFileStorage } from './files/shared-files.js';
 import { LiveClasses, type LiveClass } from './signaling/live-classes.js';
+import { HlsLinks } from './streams/hls-links.js';
+import { StreamManager } from './streams/stream-manager.js';
 import { offerFreedSeats } from './signaling/waitlist.js';
 import { attachSignaling } from './signaling/server.js';
 import { openDb } from './store/db.js';
@@ -27,6 +29,7 @@ export interface RunningServer {
   logger: Logger;
   repos: Repositories;
   files: SharedFiles;
+  streams: StreamManager;
   workerPids(): number[];
   /** Fault injection for tests: cuts every socket of a class at the transport, as a network drop would. */
   dropConnections(classId: string): number;
@@ -71,6 +74,10 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     config.files.supabase ? new SupabaseFileStorage(config.files.supabase.url, config.files.supabase.serviceKey, config.files.supabase.bucket) : new LocalFileStorage(config.files.dir),
     config.files.linkSecret ? Buffer.from(config.files.linkSecret) : crypto.randomBytes(32),
   );
+  const streams = new StreamManager(repos, liveClasses, config.hls.dir, logger);
+  const hlsLinks = new HlsLinks(config.hls.linkSecret ? Buffer.from(config.hls.linkSecret) : crypto.randomBytes(32));
+  // Broadcasts that were live when the previous run stopped carry on (same playlists).
+  for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
   const stateOf = (live: LiveClass) => io.to(live.channel).emit('class:state', live.rules.view());
 
   const app = createHttpApp({
@@ -101,6 +108,8 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       const live = liveClasses.get(classId);
       if (live) io.to(live.channel).emit('file:shared', files.link(file));
     },
+    streams,
+    hlsLinks,
     chatFilterChanged: (clubId, words) => liveClasses.forClub(clubId, (live) => (live.social.blockedWords = words)),
     files,
   });
@@ -130,6 +139,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     repos,
     files,
+    streams,
     workerPids: () => pool.pids(),
     dropConnections: (classId) => {
       let n = 0;
@@ -143,6 +153,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     videoConsumers: (classId, participantId) => liveClasses.get(classId)?.media.peer(participantId)?.videoConsumers() ?? [],
     stop: () =>
       (stopping ??= (async () => {
+        await streams.stopAll();
         await liveClasses.closeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         server.closeAllConnections();

@@ -11,7 +11,10 @@ import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
 import type { SharedFiles } from '../files/shared-files.js';
+import type { HlsLinks } from '../streams/hls-links.js';
+import type { StreamManager } from '../streams/stream-manager.js';
 import { chatApi } from './chat-api.js';
+import { hlsFiles, streamsApi } from './streams-api.js';
 import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
 
 export interface HttpDeps {
@@ -31,6 +34,8 @@ export interface HttpDeps {
   fileShared: ClassesApiDeps['fileShared'];
   chatFilterChanged(clubId: string, words: string[]): void;
   files: SharedFiles;
+  streams: StreamManager;
+  hlsLinks: HlsLinks;
 }
 
 const devTokenSchema = z.object({
@@ -142,10 +147,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   );
   api.use('/v1/chat', chatApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, filterChanged: deps.chatFilterChanged }));
   api.use('/v1/files', filesApi(deps.repos, deps.files));
+  api.use('/v1/streams', streamsApi({ repos: deps.repos, streams: deps.streams, links: deps.hlsLinks, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, rtmpBaseUrl: undefined }));
   api.use('/public', publicScheduleApi(deps.repos));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));
   app.use('/api', api);
+  app.use('/hls', hlsFiles(deps.streams, deps.hlsLinks));
 
   if (fs.existsSync(deps.demoDir)) {
     app.use(

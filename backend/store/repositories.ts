@@ -2,6 +2,7 @@ import type { Level, Plan } from '../../protocol/class-state.js';
 import type { ClassSnapshot } from '../classes/class-rules.js';
 import type { BoardState, ChatMessage, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
+import { streamRepository } from './stream-repository.js';
 
 export interface Club {
   id: string;
@@ -357,5 +358,6 @@ export function createRepositories(db: Q) {
     chat: chatRepository(db),
     boards: boardRepository(db),
     files: fileRepository(db),
+    streams: streamRepository(db),
   };
 }

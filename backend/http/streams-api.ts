@@ -1,0 +1,208 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Request } from 'express';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamCreated, type StreamInfo } from '../../protocol/streams.js';
+import { hashSecret } from '../auth/api-keys.js';
+import { signViewerToken, verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
+import { AppError } from '../errors.js';
+import type { Repositories } from '../store/repositories.js';
+import type { StreamRecord } from '../store/stream-repository.js';
+import type { HlsLinks } from '../streams/hls-links.js';
+import { LADDER } from '../streams/hls-encoder.js';
+import type { StreamManager } from '../streams/stream-manager.js';
+import { callerFrom, clubOnly, zodMessage } from './callers.js';
+
+export interface StreamsApiDeps {
+  repos: Repositories;
+  streams: StreamManager;
+  links: HlsLinks;
+  tokenMaxTtlSeconds: number;
+  /** Where encoders push RTMP (shown with a new stream's key). */
+  rtmpBaseUrl: string | undefined;
+}
+
+const toInfo = (s: StreamRecord, viewers: number): StreamInfo => ({
+  id: s.id,
+  clubId: s.clubId,
+  title: s.title,
+  description: s.description,
+  source: s.source,
+  status: s.status,
+  maxViewers: s.maxViewers,
+  record: s.record,
+  posterUrl: s.posterUrl,
+  createdAt: s.createdAt.toISOString(),
+  startedAt: s.startedAt?.toISOString() ?? null,
+  endedAt: s.endedAt?.toISOString() ?? null,
+  viewers,
+});
+
+/**
+ * `/api/v1/streams`: broadcasts. The club (API key) creates, starts, stops, mints viewer tokens
+ * and reads analytics; a viewer (viewer token) gets playback links and sends heartbeats.
+ */
+export function streamsApi(deps: StreamsApiDeps): express.Router {
+  const router = express.Router();
+  const { repos } = deps;
+  const caller = callerFrom(repos, deps.tokenMaxTtlSeconds);
+
+  async function clubStream(req: Request): Promise<StreamRecord> {
+    const c = clubOnly(await caller(req));
+    const s = await repos.streams.get(String(req.params.id));
+    if (!s || s.clubId !== c.clubId) throw new AppError(ErrorCode.StreamNotFound, 'No such stream', 404);
+    return s;
+  }
+
+  async function viewer(req: Request): Promise<{ viewer: Viewer; stream: StreamRecord }> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
+    const v = await verifyViewerToken(bearer, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
+    const stream = await repos.streams.get(String(req.params.id));
+    if (!stream || stream.clubId !== v.clubId || v.streamId !== stream.id) throw new AppError(ErrorCode.StreamNotFound, 'No such stream for this token', 404);
+    return { viewer: v, stream };
+  }
+
+  router.post('/', async (req, res) => {
+    const c = clubOnly(await caller(req));
+    const input = streamInputSchema.safeParse(req.body);
+    if (!input.success) throw new AppError(ErrorCode.BadRequest, zodMessage(input.error.issues));
+    const i = input.data;
+    if (i.source.type === 'class') {
+      const cls = await repos.classes.get(i.source.classId);
+      if (!cls || cls.clubId !== c.clubId) throw new AppError(ErrorCode.ClassNotFound, 'No such class in this club', 404);
+    }
+    const key = i.source.type === 'rtmp' ? crypto.randomBytes(18).toString('base64url') : undefined;
+    const stored = await repos.streams.create({
+      id: `s_${crypto.randomBytes(8).toString('base64url')}`,
+      clubId: c.clubId,
+      title: i.title,
+      description: i.description ?? '',
+      source: i.source,
+      maxViewers: i.maxViewers,
+      record: i.record,
+      posterUrl: i.posterUrl ?? null,
+      streamKeyHash: key ? hashSecret(key) : null,
+    });
+    const created: StreamCreated = { ...toInfo(stored, 0), ingest: key ? { rtmpUrl: deps.rtmpBaseUrl ?? '', streamKey: `${stored.id}.${key}` } : null };
+    res.status(201).json(created);
+  });
+
+  router.get('/', async (req, res) => {
+    const c = clubOnly(await caller(req));
+    const list = await repos.streams.listByClub(c.clubId);
+    res.json({ streams: await Promise.all(list.map(async (s) => toInfo(s, s.status === 'live' ? await repos.streams.watching(s.id) : 0))) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const s = await clubStream(req);
+    res.json(toInfo(s, await repos.streams.watching(s.id)));
+  });
+
+  router.post('/:id/start', async (req, res) => {
+    const s = await clubStream(req);
+    if (s.status === 'ended') throw new AppError(ErrorCode.BadRequest, 'This stream has ended; create a new one', 409);
+    await deps.streams.start(s);
+    await repos.streams.setStatus(s.id, 'live');
+    res.json(toInfo((await repos.streams.get(s.id))!, 0));
+  });
+
+  router.post('/:id/stop', async (req, res) => {
+    const s = await clubStream(req);
+    await deps.streams.stop(s.id);
+    await repos.streams.setStatus(s.id, 'ended');
+    res.json(toInfo((await repos.streams.get(s.id))!, await repos.streams.watching(s.id)));
+  });
+
+  /** A viewer token for one person (the club's server calls this, then hands the token to its page). */
+  router.post('/:id/join', async (req, res) => {
+    const s = await clubStream(req);
+    const body = viewerTokenInputSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new AppError(ErrorCode.BadRequest, zodMessage(body.error.issues));
+    const ttl = Math.min(body.data.ttlSeconds, deps.tokenMaxTtlSeconds);
+    const club = await repos.clubs.get(s.clubId);
+    const token = await signViewerToken({ club: s.clubId, stream: s.id, name: body.data.name, sub: body.data.identity }, club!.joinSecret, ttl);
+    res.json({ token, expiresIn: ttl, streamId: s.id, title: s.title, viewers: await repos.streams.watching(s.id) });
+  });
+
+  router.get('/:id/viewers', async (req, res) => {
+    const s = await clubStream(req);
+    res.json({ streamId: s.id, viewers: await repos.streams.watching(s.id) });
+  });
+
+  router.get('/:id/analytics', async (req, res) => {
+    const s = await clubStream(req);
+    const [a, now] = await Promise.all([repos.streams.analytics(s.id), repos.streams.watching(s.id)]);
+    res.json({ streamId: s.id, peakViewers: Math.max(now, ...a.concurrency.map((p) => p.viewers)), uniqueViewers: a.uniqueViewers, totalWatchSeconds: a.totalWatchSeconds, concurrency: a.concurrency });
+  });
+
+  /** What the player needs; refused when the stream is at its viewer limit (for someone not yet watching). */
+  router.get('/:id/playback', async (req, res) => {
+    const { viewer: v, stream } = await viewer(req);
+    const viewers = await repos.streams.watching(stream.id);
+    if (stream.status === 'live' && viewers >= stream.maxViewers && !(await repos.streams.isWatching(stream.id, v.identity))) {
+      throw new AppError(ErrorCode.StreamFull, `This stream is full (${stream.maxViewers} viewers)`, 403);
+    }
+    const live = stream.status === 'live' && fs.existsSync(path.join(deps.streams.dirOf(stream.id), 'master.m3u8'));
+    const link = deps.links.master(stream.id);
+    const info: PlaybackInfo = {
+      streamId: stream.id,
+      title: stream.title,
+      // Live but not yet encoding (the coach is not on camera yet) shows as "starting".
+      status: stream.status === 'live' && !live ? 'idle' : stream.status,
+      posterUrl: stream.posterUrl,
+      masterUrl: live ? link.url : null,
+      renditions: LADDER.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrate: r.bitrate })),
+      viewers,
+      expiresAt: Math.min(link.expiresAt, v.expiresAt * 1000),
+    };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(info);
+  });
+
+  router.post('/:id/heartbeat', async (req, res) => {
+    const { viewer: v, stream } = await viewer(req);
+    if (stream.status === 'live') {
+      if (!(await repos.streams.isWatching(stream.id, v.identity)) && (await repos.streams.watching(stream.id)) >= stream.maxViewers) {
+        throw new AppError(ErrorCode.StreamFull, `This stream is full (${stream.maxViewers} viewers)`, 403);
+      }
+      await repos.streams.heartbeat(stream.id, v.identity);
+    }
+    const answer: HeartbeatAnswer = { status: stream.status, viewers: await repos.streams.watching(stream.id) };
+    res.json(answer);
+  });
+
+  return router;
+}
+
+/** `GET /hls/<stream>/<exp>/<sig>/<file>`: the ladder's playlists and segments, for players and CDNs. */
+export function hlsFiles(streams: StreamManager, links: HlsLinks): express.Router {
+  const router = express.Router();
+  router.get(/^\/([^/]+)\/(\d+)\/([A-Za-z0-9_-]+)\/(.+)$/, (req, res, next) => {
+    const groups = req.params as unknown as Record<number, string>;
+    const [streamId, exp, sig, file] = [0, 1, 2, 3].map((i) => decodeURIComponent(groups[i] ?? ''));
+    try {
+      links.verify(streamId!, exp!, sig!);
+    } catch (err) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      return next(err);
+    }
+    // Only the ladder's own files: playlists and segments, no way out of the stream's folder.
+    if (!/^(master\.m3u8|[0-9a-z]+\/(index\.m3u8|seg_\d+\.ts))$/.test(file!)) return next(new AppError(ErrorCode.NotFound, 'No such file', 404));
+    const full = path.join(streams.dirOf(streamId!), file!);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    const playlist = file!.endsWith('.m3u8');
+    res.sendFile(full, {
+      headers: {
+        'Content-Type': playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+        // Live playlists change every segment; segments never change (CDN keeps them).
+        'Cache-Control': playlist ? (file === 'master.m3u8' ? 'public, max-age=60' : 'public, max-age=1') : 'public, max-age=3600, immutable',
+      },
+      dotfiles: 'deny',
+    }, (err) => {
+      if (err && !res.headersSent) next(new AppError(ErrorCode.NotFound, 'Not there (yet)', 404));
+    });
+  });
+  return router;
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+import type { LiveClasses } from '../signaling/live-classes.js';
+import type { Repositories } from '../store/repositories.js';
+import type { StreamRecord } from '../store/stream-repository.js';
+import { ClassEgress } from './class-egress.js';
+import { HlsEncoder } from './hls-encoder.js';
+
+interface Running {
+  encoder: HlsEncoder;
+  egress: ClassEgress | undefined;
+  sampler: NodeJS.Timeout;
+}
+
+/**
+ * The broadcasts live on this node: for each, its source (a class's coach) and the FFmpeg that
+ * turns it into the HLS ladder under `<hlsRoot>/<stream id>/`.
+ */
+export class StreamManager {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly liveClasses: LiveClasses,
+    readonly hlsRoot: string,
+    private readonly logger: Logger,
+    private readonly sampleEveryMs = 60_000,
+  ) {}
+
+  dirOf(streamId: string): string {
+    return path.join(this.hlsRoot, streamId);
+  }
+
+  isRunning(streamId: string): boolean {
+    return this.running.has(streamId);
+  }
+
+  /** The FFmpeg of a running stream (tests kill it to see it come back). */
+  encoderOf(streamId: string): HlsEncoder | undefined {
+    return this.running.get(streamId)?.encoder;
+  }
+
+  /** Starts encoding a stream; `resume` (after a restart) keeps its playlists and appends to them. */
+  async start(stream: StreamRecord, opts: { resume?: boolean } = {}): Promise<void> {
+    if (this.running.has(stream.id)) return;
+    const dir = this.dirOf(stream.id);
+    if (!opts.resume) fs.rmSync(dir, { recursive: true, force: true });
+    else fs.rmSync(path.join(dir, 'source.sdp'), { force: true });
+    const log = this.logger.child({ streamId: stream.id });
+    let egress: ClassEgress | undefined;
+    let encoder: HlsEncoder;
+    if (stream.source.type === 'class') {
+      const sdp = path.join(dir, 'source.sdp');
+      encoder = new HlsEncoder(dir, { args: ClassEgress.inputArgs(sdp), onStarted: () => egress?.flow() }, log);
+      let started = false;
+      egress = new ClassEgress(stream.source.classId, this.liveClasses, sdp, log, () => {
+        if (!started) {
+          started = true;
+          encoder.start();
+        } else encoder.restartNow();
+      });
+      egress.start();
+    } else {
+      throw new Error('RTMP ingest is not available yet');
+    }
+    const sampler = setInterval(() => void this.sample(stream.id), this.sampleEveryMs);
+    sampler.unref();
+    this.running.set(stream.id, { encoder, egress, sampler });
+    log.info({ source: stream.source }, 'broadcast started');
+  }
+
+  private async sample(streamId: string): Promise<void> {
+    const viewers = await this.repos.streams.watching(streamId).catch(() => 0);
+    await this.repos.streams.sample(streamId, viewers).catch(() => undefined);
+  }
+
+  async stop(streamId: string): Promise<void> {
+    const r = this.running.get(streamId);
+    if (!r) return;
+    this.running.delete(streamId);
+    clearInterval(r.sampler);
+    r.egress?.close();
+    await r.encoder.stop();
+    await this.sample(streamId);
+    this.logger.info({ streamId }, 'broadcast stopped');
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+  }
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeApiKey } from '../../backend/auth/api-keys.js';
+import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
+import type { PlaybackInfo, StreamCreated } from '../../protocol/streams.js';
+import { useLiveStack } from '../support/live-stack.js';
+
+/*
+ * A class broadcast: the coach publishes in chromium; the class leaves mediasoup through
+ * PlainTransports into Debian's FFmpeg, which writes the 720p/480p/360p HLS ladder.
+ */
+
+const stack = useLiveStack();
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmpeg comes back and the playlist continues', { timeout: 180_000 }, async () => {
+  const { server } = stack;
+  const k = makeApiKey();
+  await server.repos.apiKeys.add({ id: k.id, clubId: DEMO_CLUB_ID, secretHash: k.secretHash, label: 'e2e' });
+  const api = (p: string, method = 'GET', body?: unknown) =>
+    fetch(`${server.url}/api${p}`, { method, headers: { authorization: `Bearer ${k.key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+
+  await stack.joinDemoClass('coach', 'Coach Sam');
+  const stream = (await (await api('/v1/streams', 'POST', { title: 'HIIT live', source: { type: 'class', classId: 'demo-hiit' } })).json()) as StreamCreated;
+  const t0 = Date.now();
+  assert.equal((await api(`/v1/streams/${stream.id}/start`, 'POST')).status, 200);
+  const { token } = (await (await api(`/v1/streams/${stream.id}/join`, 'POST', { identity: 'viewer-1', name: 'Viewer' })).json()) as { token: string };
+  const playback = () => fetch(`${server.url}/api/v1/streams/${stream.id}/playback`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<PlaybackInfo>);
+  const info = await until('the stream is encoding', playback, (p) => p.masterUrl !== null);
+  const base = new URL(info.masterUrl!, server.url);
+
+  const master = await fetch(base);
+  assert.equal(master.status, 200);
+  assert.equal(master.headers.get('content-type'), 'application/vnd.apple.mpegurl');
+  const masterText = await master.text();
+  for (const name of ['720p', '480p', '360p']) assert.match(masterText, new RegExp(`${name}/index\\.m3u8`), `the master lists ${name}`);
+  assert.match(masterText, /RESOLUTION=1280x720/);
+
+  const variant = (name: string) => fetch(new URL(`${name}/index.m3u8`, base)).then(async (r) => ({ status: r.status, cache: r.headers.get('cache-control'), text: r.status === 200 ? await r.text() : '' }));
+  const segmentsOf = (text: string) => text.split('\n').filter((l) => l.endsWith('.ts'));
+  for (const name of ['720p', '480p', '360p']) {
+    const v = await until(`${name} has segments`, () => variant(name), (x) => segmentsOf(x.text).length >= 2);
+    assert.equal(v.cache, 'public, max-age=1');
+    assert.match(v.text, /#EXT-X-TARGETDURATION:[12]\n/, 'one-second segments, a non-zero target duration');
+    const seg = await fetch(new URL(`${name}/${segmentsOf(v.text).at(-1)}`, base));
+    assert.equal(seg.status, 200);
+    assert.equal(seg.headers.get('content-type'), 'video/mp2t');
+    assert.equal(seg.headers.get('cache-control'), 'public, max-age=3600, immutable');
+    assert.ok((await seg.arrayBuffer()).byteLength > 1000);
+  }
+  console.log(`broadcast: start → all three renditions segmented after ${Date.now() - t0} ms`);
+
+  // kill -9 FFmpeg: it is started again and the same playlist goes on after a discontinuity.
+  const before = await until('a few seconds of 720p', () => variant('720p'), (x) => segmentsOf(x.text).length >= 4);
+  const lastBefore = segmentsOf(before.text).at(-1)!;
+  const encoder = server.streams.encoderOf(stream.id)!;
+  const pid = encoder.pid!;
+  const tKill = Date.now();
+  process.kill(pid, 'SIGKILL');
+  const after = await until('the 720p playlist continues after the restart', () => variant('720p'), (x) => x.text.includes('#EXT-X-DISCONTINUITY') && segmentsOf(x.text).at(-1)! > lastBefore && segmentsOf(x.text).length >= 2);
+  assert.notEqual(encoder.pid, pid);
+  const segs = segmentsOf(after.text);
+  assert.equal(new Set(segs).size, segs.length, 'no segment name is reused (CDNs cache them for good)');
+  assert.ok(segs.every((s, i) => i === 0 || s > segs[i - 1]!), `segments keep counting up: ${segs.join(' ')}`);
+  console.log(`broadcast: FFmpeg killed → new segments after ${Date.now() - tKill} ms (${lastBefore} → ${segmentsOf(after.text).join(' ')})`);
+
+  assert.equal((await api(`/v1/streams/${stream.id}/stop`, 'POST')).status, 200);
+  const ended = await variant('720p');
+  assert.match(ended.text, /#EXT-X-ENDLIST/, 'the playlist says the broadcast ended');
+});
