@@ -40,6 +40,11 @@ export const envSchema = z
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     /** Broadcast HLS output; default `<DATA_DIR>/hls`. */
     HLS_DIR: z.string().min(1).optional(),
+    RTMP_LISTEN_IP: z.string().min(1).default('0.0.0.0'),
+    /** Host name encoders are told to push to (default: PUBLIC_URL's host, else localhost). */
+    RTMP_PUBLIC_HOST: z.string().min(1).optional(),
+    RTMP_MIN_PORT: port.default(19350),
+    RTMP_MAX_PORT: port.default(19449),
     /** Signs HLS links (≥ 32 chars); random per start when unset. */
     HLS_LINK_SECRET: z.string().min(32).optional(),
     /** Shared class files; default `<DATA_DIR>/files`. */
@@ -79,6 +84,7 @@ export interface Config {
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
   hls: { dir: string; linkSecret: string | undefined };
+  rtmp: { listenIp: string; publicHost: string; minPort: number; maxPort: number };
   files: {
     dir: string;
     linkSecret: string | undefined;
@@ -123,6 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
+    rtmp: {
+      listenIp: e.RTMP_LISTEN_IP,
+      publicHost: e.RTMP_PUBLIC_HOST ?? (e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : 'localhost'),
+      minPort: e.RTMP_MIN_PORT,
+      maxPort: e.RTMP_MAX_PORT,
+    },
     hls: {
       dir: path.resolve(e.HLS_DIR ?? (e.DATA_DIR === ':memory:' ? path.join(os.tmpdir(), `fitlive-hls-${process.pid}`) : path.join(e.DATA_DIR, 'hls'))),
       linkSecret: e.HLS_LINK_SECRET,

@@ -74,7 +74,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     config.files.supabase ? new SupabaseFileStorage(config.files.supabase.url, config.files.supabase.serviceKey, config.files.supabase.bucket) : new LocalFileStorage(config.files.dir),
     config.files.linkSecret ? Buffer.from(config.files.linkSecret) : crypto.randomBytes(32),
   );
-  const streams = new StreamManager(repos, liveClasses, config.hls.dir, logger);
+  const streams = new StreamManager(repos, liveClasses, config.hls.dir, logger, config.rtmp);
   const hlsLinks = new HlsLinks(config.hls.linkSecret ? Buffer.from(config.hls.linkSecret) : crypto.randomBytes(32));
   // Broadcasts that were live when the previous run stopped carry on (same playlists).
   for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
@@ -110,6 +110,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     },
     streams,
     hlsLinks,
+    rtmp: config.rtmp,
     chatFilterChanged: (clubId, words) => liveClasses.forClub(clubId, (live) => (live.social.blockedWords = words)),
     files,
   });

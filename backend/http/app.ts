@@ -36,6 +36,7 @@ export interface HttpDeps {
   files: SharedFiles;
   streams: StreamManager;
   hlsLinks: HlsLinks;
+  rtmp: { publicHost: string; minPort: number; maxPort: number };
 }
 
 const devTokenSchema = z.object({
@@ -147,7 +148,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   );
   api.use('/v1/chat', chatApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, filterChanged: deps.chatFilterChanged }));
   api.use('/v1/files', filesApi(deps.repos, deps.files));
-  api.use('/v1/streams', streamsApi({ repos: deps.repos, streams: deps.streams, links: deps.hlsLinks, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, rtmpBaseUrl: undefined }));
+  api.use('/v1/streams', streamsApi({ repos: deps.repos, streams: deps.streams, links: deps.hlsLinks, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, rtmp: deps.rtmp }));
   api.use('/public', publicScheduleApi(deps.repos));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));

@@ -4,13 +4,13 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamCreated, type StreamInfo } from '../../protocol/streams.js';
-import { hashSecret } from '../auth/api-keys.js';
 import { signViewerToken, verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { AppError } from '../errors.js';
 import type { Repositories } from '../store/repositories.js';
 import type { StreamRecord } from '../store/stream-repository.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import { LADDER } from '../streams/hls-encoder.js';
+import { pickRtmpPort, rtmpKey } from '../streams/rtmp-ingest.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import { callerFrom, clubOnly, zodMessage } from './callers.js';
 
@@ -19,8 +19,8 @@ export interface StreamsApiDeps {
   streams: StreamManager;
   links: HlsLinks;
   tokenMaxTtlSeconds: number;
-  /** Where encoders push RTMP (shown with a new stream's key). */
-  rtmpBaseUrl: string | undefined;
+  /** Where encoders push RTMP: the host they are told, and the port range. */
+  rtmp: { publicHost: string; minPort: number; maxPort: number };
 }
 
 const toInfo = (s: StreamRecord, viewers: number): StreamInfo => ({
@@ -64,6 +64,13 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
     return { viewer: v, stream };
   }
 
+  /** Where and with which key an encoder pushes (RTMP streams; the club's eyes only). */
+  async function ingestOf(s: StreamRecord): Promise<StreamCreated['ingest']> {
+    if (s.source.type !== 'rtmp' || s.rtmpPort === null) return null;
+    const club = await repos.clubs.get(s.clubId);
+    return { rtmpUrl: `rtmp://${deps.rtmp.publicHost}:${s.rtmpPort}/live`, streamKey: rtmpKey(club!.joinSecret, s.id) };
+  }
+
   router.post('/', async (req, res) => {
     const c = clubOnly(await caller(req));
     const input = streamInputSchema.safeParse(req.body);
@@ -73,9 +80,10 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
       const cls = await repos.classes.get(i.source.classId);
       if (!cls || cls.clubId !== c.clubId) throw new AppError(ErrorCode.ClassNotFound, 'No such class in this club', 404);
     }
-    const key = i.source.type === 'rtmp' ? crypto.randomBytes(18).toString('base64url') : undefined;
+    const id = `s_${crypto.randomBytes(8).toString('base64url')}`;
+    const rtmpPort = i.source.type === 'rtmp' ? pickRtmpPort({ min: deps.rtmp.minPort, max: deps.rtmp.maxPort }, await repos.streams.rtmpPortsInUse()) : null;
     const stored = await repos.streams.create({
-      id: `s_${crypto.randomBytes(8).toString('base64url')}`,
+      id,
       clubId: c.clubId,
       title: i.title,
       description: i.description ?? '',
@@ -83,9 +91,9 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
       maxViewers: i.maxViewers,
       record: i.record,
       posterUrl: i.posterUrl ?? null,
-      streamKeyHash: key ? hashSecret(key) : null,
+      rtmpPort,
     });
-    const created: StreamCreated = { ...toInfo(stored, 0), ingest: key ? { rtmpUrl: deps.rtmpBaseUrl ?? '', streamKey: `${stored.id}.${key}` } : null };
+    const created: StreamCreated = { ...toInfo(stored, 0), ingest: await ingestOf(stored) };
     res.status(201).json(created);
   });
 
@@ -97,7 +105,7 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
 
   router.get('/:id', async (req, res) => {
     const s = await clubStream(req);
-    res.json(toInfo(s, await repos.streams.watching(s.id)));
+    res.json({ ...toInfo(s, await repos.streams.watching(s.id)), ingest: await ingestOf(s) });
   });
 
   router.post('/:id/start', async (req, res) => {

@@ -4,7 +4,8 @@ import type { Db } from './db.js';
 type Q = Pick<Db, 'query'>;
 
 export interface StreamRecord extends Omit<StreamInfo, 'viewers' | 'createdAt' | 'startedAt' | 'endedAt'> {
-  streamKeyHash: string | null;
+  /** An RTMP source's ingest port. */
+  rtmpPort: number | null;
   createdAt: Date;
   startedAt: Date | null;
   endedAt: Date | null;
@@ -26,17 +27,17 @@ export function streamRepository(db: Q) {
     maxViewers: Number(r.max_viewers),
     record: r.record as boolean,
     posterUrl: (r.poster_url as string | null) ?? null,
-    streamKeyHash: (r.stream_key_hash as string | null) ?? null,
+    rtmpPort: r.rtmp_port === null || r.rtmp_port === undefined ? null : Number(r.rtmp_port),
     createdAt: r.created_at as Date,
     startedAt: (r.started_at as Date | null) ?? null,
     endedAt: (r.ended_at as Date | null) ?? null,
   });
   return {
-    async create(s: { id: string; clubId: string; title: string; description: string; source: StreamSource; maxViewers: number; record: boolean; posterUrl: string | null; streamKeyHash: string | null }): Promise<StreamRecord> {
+    async create(s: { id: string; clubId: string; title: string; description: string; source: StreamSource; maxViewers: number; record: boolean; posterUrl: string | null; rtmpPort: number | null }): Promise<StreamRecord> {
       const { rows } = await db.query(
-        `INSERT INTO streams (id, club_id, title, description, source, max_viewers, record, poster_url, stream_key_hash)
+        `INSERT INTO streams (id, club_id, title, description, source, max_viewers, record, poster_url, rtmp_port)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [s.id, s.clubId, s.title, s.description, JSON.stringify(s.source), s.maxViewers, s.record, s.posterUrl, s.streamKeyHash],
+        [s.id, s.clubId, s.title, s.description, JSON.stringify(s.source), s.maxViewers, s.record, s.posterUrl, s.rtmpPort],
       );
       return map(rows[0]!);
     },
@@ -56,6 +57,11 @@ export function streamRepository(db: Q) {
          WHERE id = $1`,
         [id, status],
       );
+    },
+    /** RTMP ports held by streams that have not ended. */
+    async rtmpPortsInUse(): Promise<number[]> {
+      const { rows } = await db.query<{ rtmp_port: number }>(`SELECT rtmp_port FROM streams WHERE rtmp_port IS NOT NULL AND status <> 'ended'`);
+      return rows.map((r) => Number(r.rtmp_port));
     },
     async listLive(): Promise<StreamRecord[]> {
       const { rows } = await db.query(`SELECT * FROM streams WHERE status = 'live' ORDER BY started_at`);

@@ -18,6 +18,11 @@ export interface EncoderInput {
   args: string[];
   /** Called each time FFmpeg (re)starts and is reading: e.g. ask the source for a keyframe. */
   onStarted?: () => void;
+  /**
+   * A line on FFmpeg's stderr that means the source must be refused: FFmpeg is stopped at once
+   * (before it has read any media) and starts listening again.
+   */
+  refuseOn?: RegExp;
 }
 
 /**
@@ -85,7 +90,13 @@ export class HlsEncoder {
     const child = spawn(this.ffmpegBin, this.args(), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let tail = '';
-    child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-2000);
+      if (this.input.refuseOn?.test(d.toString()) && !child.killed) {
+        this.logger.warn({ dir: this.dir }, 'source refused (wrong stream key)');
+        child.kill('SIGKILL');
+      }
+    });
     child.once('spawn', () => this.input.onStarted?.());
     child.once('error', (err) => this.logger.error({ err: err.message }, 'ffmpeg could not start'));
     child.once('exit', (code, signal) => {

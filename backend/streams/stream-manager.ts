@@ -6,6 +6,7 @@ import type { Repositories } from '../store/repositories.js';
 import type { StreamRecord } from '../store/stream-repository.js';
 import { ClassEgress } from './class-egress.js';
 import { HlsEncoder } from './hls-encoder.js';
+import { WRONG_KEY_LINE, rtmpInputArgs, rtmpKey } from './rtmp-ingest.js';
 
 interface Running {
   encoder: HlsEncoder;
@@ -25,6 +26,7 @@ export class StreamManager {
     private readonly liveClasses: LiveClasses,
     readonly hlsRoot: string,
     private readonly logger: Logger,
+    private readonly rtmp: { listenIp: string },
     private readonly sampleEveryMs = 60_000,
   ) {}
 
@@ -62,7 +64,10 @@ export class StreamManager {
       });
       egress.start();
     } else {
-      throw new Error('RTMP ingest is not available yet');
+      const club = await this.repos.clubs.get(stream.clubId);
+      if (!club || stream.rtmpPort === null) throw new Error('RTMP stream without a club or a port');
+      encoder = new HlsEncoder(dir, { args: rtmpInputArgs(this.rtmp.listenIp, stream.rtmpPort, rtmpKey(club.joinSecret, stream.id)), refuseOn: WRONG_KEY_LINE }, log);
+      encoder.start();
     }
     const sampler = setInterval(() => void this.sample(stream.id), this.sampleEveryMs);
     sampler.unref();

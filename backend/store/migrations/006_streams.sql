@@ -9,8 +9,8 @@ CREATE TABLE streams (
   max_viewers      integer NOT NULL DEFAULT 1000 CHECK (max_viewers >= 1),
   record           boolean NOT NULL DEFAULT false,
   poster_url       text,
-  -- sha256 of the RTMP stream key (hex); the key is shown once, when made.
-  stream_key_hash  text,
+  -- An RTMP source's ingest port (its key is derived from the club's secret, never stored).
+  rtmp_port        integer,
   created_at       timestamptz NOT NULL DEFAULT now(),
   started_at       timestamptz,
   ended_at         timestamptz
