@@ -31,6 +31,8 @@ export const envSchema = z
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     SEED_DEMO: bool.optional(),
+    /** Keep the demo club's broadcast live (it encodes whenever a coach is in the demo class). */
+    DEMO_BROADCAST: bool.optional(),
     /** Comma-separated `stun:` / `turn:` URLs handed to browsers at join. */
     STUN_URLS: z.string().optional(),
     TURN_URLS: z.string().optional(),
@@ -83,6 +85,7 @@ export interface Config {
   joinRatePerMinute: number;
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
+  demoBroadcast: boolean;
   hls: { dir: string; linkSecret: string | undefined };
   rtmp: { listenIp: string; publicHost: string; minPort: number; maxPort: number };
   files: {
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
+    demoBroadcast: e.DEMO_BROADCAST ?? e.SEED_DEMO ?? e.FITLIVE_DEV,
     rtmp: {
       listenIp: e.RTMP_LISTEN_IP,
       publicHost: e.RTMP_PUBLIC_HOST ?? (e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : 'localhost'),

@@ -18,7 +18,7 @@ import { attachSignaling } from './signaling/server.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
-import { DEMO_CLASS_ID, seedDemo } from './store/seed.js';
+import { DEMO_CLASS_ID, DEMO_STREAM_ID, seedDemo } from './store/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -76,6 +76,10 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   );
   const streams = new StreamManager(repos, liveClasses, config.hls.dir, logger, config.rtmp);
   const hlsLinks = new HlsLinks(config.hls.linkSecret ? Buffer.from(config.hls.linkSecret) : crypto.randomBytes(32));
+  if (config.seedDemo && config.demoBroadcast) {
+    const demo = await repos.streams.get(DEMO_STREAM_ID);
+    if (demo && demo.status !== 'live') await repos.streams.setStatus(DEMO_STREAM_ID, 'live');
+  }
   // Broadcasts that were live when the previous run stopped carry on (same playlists).
   for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
   const stateOf = (live: LiveClass) => io.to(live.channel).emit('class:state', live.rules.view());
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
   }
   const running = await start(config);
   if (config.seedDemo) {
-    running.logger.info(`Demo club: ${running.url}/  ·  coach: ${running.url}/coach.html?class=${DEMO_CLASS_ID}  ·  member: ${running.url}/member.html?class=${DEMO_CLASS_ID}`);
+    running.logger.info(`Demo club: ${running.url}/  ·  coach: ${running.url}/coach.html?class=${DEMO_CLASS_ID}  ·  member: ${running.url}/member.html?class=${DEMO_CLASS_ID}  ·  broadcast: ${running.url}/broadcast.html`);
   }
   const shutdown = (signal: string) => {
     running.logger.info({ signal }, 'shutting down');

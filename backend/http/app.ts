@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../../protocol/errors.js';
 import { roleSchema } from '../../protocol/participants.js';
 import { signJoinToken } from '../auth/join-token.js';
+import { signViewerToken } from '../auth/viewer-token.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
@@ -55,6 +56,8 @@ const DEMO_CSP = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
   "connect-src 'self' ws: wss:",
+  // hls.js (the broadcast player) runs its demuxer in a worker made from a blob.
+  "worker-src 'self' blob:",
   "frame-ancestors 'self'",
 ].join('; ');
 
@@ -115,6 +118,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         club!.joinSecret,
         ttl,
       );
+      res.json({ token, expiresIn: ttl });
+    });
+
+    // DEV ONLY: a viewer token for a demo club stream (demo-site/broadcast.html).
+    api.post('/dev/viewer-token', async (req, res) => {
+      await limiter.consume(req.ip ?? 'unknown').catch(() => {
+        throw new AppError(ErrorCode.RateLimited, 'Too many token requests', 429);
+      });
+      const body = z.object({ streamId: z.string().min(1).max(128), name: z.string().trim().min(1).max(80) }).strict().safeParse(req.body);
+      if (!body.success) throw new AppError(ErrorCode.BadRequest, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const stream = await deps.repos.streams.get(body.data.streamId);
+      if (!stream || stream.clubId !== DEMO_CLUB_ID) throw new AppError(ErrorCode.StreamNotFound, 'Dev viewer tokens are only for the demo club', 404);
+      const club = await deps.repos.clubs.get(DEMO_CLUB_ID);
+      const ttl = Math.min(3600, deps.tokenMaxTtlSeconds);
+      const token = await signViewerToken({ club: DEMO_CLUB_ID, stream: stream.id, name: body.data.name, sub: `demo-viewer-${crypto.randomUUID()}` }, club!.joinSecret, ttl);
       res.json({ token, expiresIn: ttl });
     });
   }

@@ -5,6 +5,8 @@ import type { Repositories } from './repositories.js';
 
 export const DEMO_CLUB_ID = 'demo-club';
 export const DEMO_CLASS_ID = 'demo-hiit';
+/** The demo club's broadcast of its HIIT class (demo-site/broadcast.html). */
+export const DEMO_STREAM_ID = 'demo-hiit-live';
 
 const reps = (b: number, i: number, a: number) => ({ beginner: { reps: b }, intermediate: { reps: i }, advanced: { reps: a } });
 const secs = (b: number, i: number, a: number) => ({ beginner: { seconds: b }, intermediate: { seconds: i }, advanced: { seconds: a } });
@@ -32,6 +34,9 @@ export async function seedDemo(repos: Repositories): Promise<{ newApiKey?: strin
   });
   await repos.classes.upsert({ id: DEMO_CLASS_ID, clubId: DEMO_CLUB_ID, title: 'HIIT Express', coachName: 'Coach Sam', startsAt: null, plan: DEMO_HIIT_PLAN });
   await repos.classes.upsert({ id: 'demo-yoga', clubId: DEMO_CLUB_ID, title: 'Sunrise Yoga Flow', coachName: 'Coach Priya', startsAt: null, plan: [] });
+  if (!(await repos.streams.get(DEMO_STREAM_ID))) {
+    await repos.streams.create({ id: DEMO_STREAM_ID, clubId: DEMO_CLUB_ID, title: 'HIIT Express · live broadcast', description: 'Watch Coach Sam’s class live.', source: { type: 'class', classId: DEMO_CLASS_ID }, maxViewers: 1000, record: false, posterUrl: null, rtmpPort: null });
+  }
   if (existing) return {};
   // A fresh demo club gets one API key for trying the REST API; it is shown once, in the log.
   const key = makeApiKey();
