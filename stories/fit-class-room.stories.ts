@@ -6,6 +6,10 @@ import type { BoardItem, ChatMessage, SharedFile } from '../protocol/social.js';
 import { styles as roomStyles } from '../widget/elements/fit-class-room/fit-class-room.styles.js';
 import { boardPanel, filesPanel } from '../widget/elements/fit-class-room/board-files-panels.js';
 import { chatPanel } from '../widget/elements/fit-class-room/social-panels.js';
+import { audioOnlyNotice, qualityBadge } from '../widget/elements/fit-class-room/quality-panels.js';
+import { qualityStyles } from '../widget/elements/fit-class-room/quality.styles.js';
+import { describeQuality, type QualityLevel } from '../widget/room/quality.js';
+import type { RoomState } from '../widget/room/room-model.js';
 import { BoardModel } from '../widget/room/board-model.js';
 import { ChatModel } from '../widget/room/chat-model.js';
 import { FilesModel } from '../widget/room/files-model.js';
@@ -199,3 +203,53 @@ export const BoardCoach = { args: { coach: true }, render: boardStory };
 
 /** A member's view: the board live, and the files the coach shared. */
 export const BoardMember = { args: { coach: false }, render: boardStory };
+
+// Connection quality badges (hover or Tab to a badge for its details) and the audio-only notice:
+// the real templates and styles, fed sample numbers.
+
+interface QualityArgs {
+  weak: boolean;
+}
+
+const sampleQuality: Array<{ name: string; level: QualityLevel; rttMs: number; lossPct: number; fps: number; width: number; height: number; kbps: number }> = [
+  { name: 'Ana', level: 'good', rttMs: 38, lossPct: 0, fps: 24, width: 640, height: 360, kbps: 480 },
+  { name: 'Ben', level: 'fair', rttMs: 310, lossPct: 3.2, fps: 15, width: 320, height: 180, kbps: 190 },
+  { name: 'Cleo', level: 'poor', rttMs: 720, lossPct: 12, fps: 4, width: 160, height: 90, kbps: 60 },
+];
+
+class FitQualityStory extends LitElement {
+  static override styles = [roomStyles, qualityStyles];
+  static override properties = { args: { attribute: false } };
+  declare args: QualityArgs;
+
+  protected override render() {
+    const state = { audioOnly: { chosen: false, forced: this.args.weak } } as RoomState;
+    return html`<div class="stage">
+        <div class="stage-avatar"><div class="avatar">CS</div></div>
+        ${qualityBadge({ level: this.args.weak ? 'poor' : 'good', details: describeQuality(this.args.weak ? 'poor' : 'good', { rttMs: 40, lossPct: this.args.weak ? 14 : 0 }, 'Coach Sam: connection'), source: 'measured' }, 'on-stage')}
+        ${audioOnlyNotice(state)}
+      </div>
+      <div class="grid">
+        ${sampleQuality.map(
+          (q) => html`<figure>
+            <div class="avatar">${q.name[0]}</div>
+            <figcaption>${q.name}</figcaption>
+            ${qualityBadge({ level: q.level, details: describeQuality(q.level, q, `${q.name}: connection`), source: 'reported' }, 'on-tile')}
+          </figure>`,
+        )}
+      </div>`;
+  }
+}
+if (!customElements.get('fit-quality-story')) customElements.define('fit-quality-story', FitQualityStory);
+
+function qualityStory(args: QualityArgs): HTMLElement {
+  const el = document.createElement('fit-quality-story') as FitQualityStory;
+  el.args = args;
+  return el;
+}
+
+/** Quality badges on tiles: three bars good, two fair, one poor; details on hover and focus. */
+export const Quality = { args: { weak: false }, render: qualityStory };
+
+/** A link that could not keep video up: the avatar and "Weak connection: audio only". */
+export const WeakConnection = { args: { weak: true }, render: qualityStory };

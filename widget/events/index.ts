@@ -1,6 +1,7 @@
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { Role } from '../../protocol/participants.js';
 import type { ChatMessage, SharedFile } from '../../protocol/social.js';
+import type { QualityReport } from '../../protocol/signaling.js';
 
 /** Every event FitLive elements fire: bubbling, composed, named `fit-*`. */
 export interface FitEventMap {
@@ -18,6 +19,8 @@ export interface FitEventMap {
   'fit-file-shared': CustomEvent<SharedFile>;
   /** The whiteboard changed on the server (someone else drew, undid or cleared; or it was loaded). */
   'fit-board-changed': CustomEvent<{ version: number; items: number }>;
+  /** This seat's own connection summary, each time it is reported to the server (about every 5 s). */
+  'fit-quality': CustomEvent<QualityReport>;
 }
 
 declare global {

@@ -247,6 +247,18 @@ export class MediaSession {
     );
   }
 
+  /** Publishes `source` now (a producer of it is open here). */
+  isPublishing(source: MediaSource): boolean {
+    return [...this.producers.values()].some((p) => !p.closed && (p.appData as { source?: string }).source === source);
+  }
+
+  /** One getStats per transport (the quality monitor polls this every couple of seconds). */
+  async getStats(): Promise<{ recv?: RTCStatsReport | undefined; send?: RTCStatsReport | undefined }> {
+    const read = (t: Transport | undefined) => (t && !t.closed ? t.getStats().catch(() => undefined) : Promise.resolve(undefined));
+    const [recv, send] = await Promise.all([read(this.recvTransport), read(this.sendTransport)]);
+    return { recv, send };
+  }
+
   closeConsumer(consumerId: string): MediaStreamTrack | undefined {
     const c = this.consumers.get(consumerId);
     if (!c) return undefined;

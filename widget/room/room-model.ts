@@ -1,10 +1,11 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ParticipantInfo, ProducerInfo, Role } from '../../protocol/participants.js';
-import type { ConsumerOptions, JoinResult } from '../../protocol/signaling.js';
+import type { ConsumerOptions, JoinResult, QualityReport } from '../../protocol/signaling.js';
 import type { Level } from '../../protocol/class-state.js';
 import type { ClassSummary } from '../../protocol/summary.js';
 import type { ChatMessage, SharedFile } from '../../protocol/social.js';
+import { effectiveView, layerForHeight } from './adaptation.js';
 import { BoardModel } from './board-model.js';
 import { ChatModel } from './chat-model.js';
 import { ClassModel } from './class-model.js';
@@ -12,6 +13,8 @@ import { FilesModel } from './files-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
 import { MediaSession, prewarmDevice } from './media-session.js';
+import type { ParticipantQuality, TrackOwner } from './quality.js';
+import { QualityMonitor, type QualitySnapshot } from './quality-monitor.js';
 import { ReactionsModel } from './reactions-model.js';
 import { SignalingClient, type SignalingEvents, type SignalingStatus } from './signaling-client.js';
 
@@ -50,6 +53,21 @@ export interface RoomState {
   speaking: readonly string[];
   /** The screen this coach is sharing, while sharing. */
   screenShare: MediaStream | undefined;
+  /** Each remote participant's media as received here (from getStats, every couple of seconds). */
+  quality: Readonly<Record<string, ParticipantQuality>>;
+  /** Coaches: what each participant reports about their own connection (`quality:changed`). */
+  reportedQuality: Readonly<Record<string, QualityReport>>;
+  /** This seat's own summary, as reported to the server. */
+  selfQuality: QualityReport | undefined;
+  /**
+   * Receiving audio only: `chosen` by the member (sticky until turned off), or `forced` because
+   * the link could not keep video up (video comes back by itself when it recovers).
+   */
+  audioOnly: { chosen: boolean; forced: boolean };
+  /** The highest simulcast layer the link allows now (2: no limit). */
+  layerCap: number;
+  /** This seat's camera is off: nothing is published and the camera is released. */
+  cameraOff: boolean;
 }
 
 export interface RoomOptions {
@@ -102,6 +120,8 @@ export type RoomEventMap = {
   'file-shared': CustomEvent<SharedFile>;
   /** The board changed on the server (someone else's draw, undo or clear, or a fresh load). */
   'board-changed': CustomEvent<{ version: number; items: number }>;
+  /** This seat's own quality summary, each time it is reported to the server. */
+  quality: CustomEvent<QualityReport>;
 };
 
 const newRemote = (p: ParticipantInfo): RemoteParticipant => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false, screen: new MediaStream(), hasScreen: false });
@@ -137,6 +157,12 @@ export class RoomModel extends EventTarget {
     waitlist: undefined,
     speaking: [],
     screenShare: undefined,
+    quality: {},
+    reportedQuality: {},
+    selfQuality: undefined,
+    audioOnly: { chosen: false, forced: false },
+    layerCap: 2,
+    cameraOff: false,
   };
   private signaling: SignalingClient | undefined;
   private media: MediaSession | undefined;
@@ -216,6 +242,7 @@ export class RoomModel extends EventTarget {
     this.localMedia = openLocalMedia(this.deps.getUserMedia, cameraConstraints(roleHint(this.options.token))).then(
       (stream) => {
         mark('local-media');
+        if (this.s.cameraOff) for (const t of stream.getVideoTracks()) (stream.removeTrack(t), t.stop());
         this.set({ localStream: stream });
         return stream;
       },
@@ -285,6 +312,7 @@ export class RoomModel extends EventTarget {
       this.joinAnswered = true;
       for (const replay of held) replay();
       media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy });
+      this.startQuality(media, signaling, gen);
       // Receive first, then send: the coach's first frame should not queue behind our own
       // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
       this.wireReceived(await media.acceptOffered(joined.consumers), gen);
@@ -294,7 +322,8 @@ export class RoomModel extends EventTarget {
       this.announcedDuringJoin = [];
       this.joinedMedia = true;
       void this.receive(late, gen);
-      const local = await this.localMedia;
+      // The stream as it is now (the camera may have been turned off or on meanwhile).
+      const local = (await this.localMedia) && this.s.localStream;
       if (gen !== this.generation) return;
       await Promise.all((local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
       mark('published');
@@ -353,7 +382,9 @@ export class RoomModel extends EventTarget {
   }
 
   private participantLeft(participantId: string): void {
-    this.set({ participants: this.s.participants.filter((p) => p.id !== participantId) });
+    const { [participantId]: _gone, ...reportedQuality } = this.s.reportedQuality;
+    this.tileViews.delete(participantId);
+    this.set({ participants: this.s.participants.filter((p) => p.id !== participantId), reportedQuality });
   }
 
   private listenToMediaAndClass(signaling: SignalingClient): void {
@@ -362,6 +393,9 @@ export class RoomModel extends EventTarget {
       else if (this.s.phase === 'joined') void this.receive([p], this.generation);
     });
     signaling.onNotification('consumer:closed', ({ consumerId }) => this.dropConsumer(consumerId));
+    signaling.onNotification('quality:changed', ({ participantId, report }) => {
+      if (this.s.phase === 'joined') this.set({ reportedQuality: { ...this.s.reportedQuality, [participantId]: report } });
+    });
     signaling.onNotification('class:state', (state) => {
       this.chat.onClassState(state);
       this.fitness.onState(state);
@@ -463,6 +497,7 @@ export class RoomModel extends EventTarget {
         p.stream.addTrack(r.track);
         return { ...p, hasVideo: p.hasVideo || r.track.kind === 'video', hasAudio: p.hasAudio || r.track.kind === 'audio' };
       });
+      if (r.options.source === 'camera' && r.track.kind === 'video') this.applyView(owner);
     });
   }
 
@@ -535,6 +570,8 @@ export class RoomModel extends EventTarget {
   }
 
   private resetMedia(): void {
+    this.monitor?.stop();
+    this.monitor = undefined;
     this.media?.close();
     this.media = undefined;
     this.received.clear();
@@ -562,20 +599,115 @@ export class RoomModel extends EventTarget {
     return this.received.size;
   }
 
+  /** The tile size and visibility the element last reported, per participant. */
+  private readonly tileViews = new Map<string, { visible: boolean; layer: number }>();
+  private monitor: QualityMonitor | undefined;
+
+  /** The quality monitor of the current media (tests feed it samples). */
+  get qualityMonitor(): QualityMonitor | undefined {
+    return this.monitor;
+  }
+
   /**
    * Tells the server how a participant's video is shown: hidden tiles are paused, and the
-   * simulcast layer follows the rendered height (a 40-member grid pulls 40 low layers).
+   * simulcast layer follows the rendered height (a 40-member grid pulls 40 low layers), within
+   * what the link allows; audio only (chosen or forced) pauses every camera.
    */
   setVideoView(participantId: string, view: { visible: boolean; height: number }): void {
+    this.tileViews.set(participantId, { visible: view.visible, layer: layerForHeight(view.height) });
+    this.applyView(participantId);
+  }
+
+  private applyView(participantId: string): void {
     // The camera's tile: a shared screen is one full layer, shown large while it lasts.
-    const entry = [...this.received.entries()].find(([, r]) => r.participantId === participantId && r.source === 'camera');
+    const entry = [...this.received.entries()].find(([, r]) => r.participantId === participantId && r.source === 'camera' && r.track.kind === 'video');
     if (!entry || !this.signaling) return;
+    const tile = this.tileViews.get(participantId);
+    const audioOnly = this.s.audioOnly.chosen || this.s.audioOnly.forced;
+    // No tile reported yet: nothing to say, unless video is off altogether.
+    if (!tile && !audioOnly) return;
     const [consumerId] = entry;
-    const spatialLayer = view.height < 240 ? 0 : view.height < 540 ? 1 : 2;
-    const key = `${view.visible}:${spatialLayer}`;
+    const { visible, spatialLayer } = effectiveView(tile ?? { visible: false, layer: 0 }, { cap: this.s.layerCap, audioOnly: this.s.audioOnly.forced }, this.s.audioOnly.chosen);
+    const key = `${visible}:${spatialLayer}`;
     if (this.sentViews.get(consumerId) === key) return;
     this.sentViews.set(consumerId, key);
-    this.signaling.request('consumer:set-view', { consumerId, visible: view.visible, spatialLayer }).catch(() => this.sentViews.delete(consumerId));
+    this.signaling.request('consumer:set-view', { consumerId, visible, spatialLayer }).catch(() => this.sentViews.delete(consumerId));
+  }
+
+  private applyAllViews(): void {
+    for (const id of new Set([...this.received.values()].map((r) => r.participantId))) this.applyView(id);
+  }
+
+  /** Polls getStats every couple of seconds: tiles' quality, adaptation, and reports to the server. */
+  private startQuality(media: MediaSession, signaling: SignalingClient, gen: number): void {
+    this.monitor?.stop();
+    const monitor = new QualityMonitor({
+      stats: () => media.getStats(),
+      owners: () => new Map<string, TrackOwner>([...this.received.values()].map((r) => [r.track.id, { participantId: r.participantId, kind: r.track.kind as 'audio' | 'video', source: r.source }])),
+      chosenAudioOnly: () => this.s.audioOnly.chosen,
+      onSample: (snapshot, changed) => this.onQuality(snapshot, changed, gen),
+      report: (report) => {
+        if (gen !== this.generation || this.s.phase !== 'joined') return;
+        signaling.request('quality:report', report).catch(() => undefined);
+        this.emit('quality', report);
+      },
+    });
+    this.monitor = monitor;
+    monitor.start();
+  }
+
+  private onQuality(snapshot: QualitySnapshot, changed: boolean, gen: number): void {
+    if (gen !== this.generation || this.s.phase !== 'joined') return;
+    const forced = snapshot.adapt.audioOnly;
+    this.set({ quality: snapshot.participants, selfQuality: snapshot.self, layerCap: snapshot.adapt.cap, audioOnly: { ...this.s.audioOnly, forced } });
+    if (changed) this.applyAllViews();
+  }
+
+  /** Receive audio only (sticky until turned off): every camera is paused on the server. */
+  setAudioOnly(on: boolean): void {
+    if (this.s.audioOnly.chosen === on) return;
+    this.set({ audioOnly: { ...this.s.audioOnly, chosen: on } });
+    this.applyAllViews();
+  }
+
+  /**
+   * Camera off: stops publishing the camera and stops the track (the light goes off); others see
+   * the avatar. Camera on: opens the camera again and publishes it.
+   */
+  async setCameraOff(off: boolean): Promise<void> {
+    if (this.s.cameraOff === off) return;
+    this.set({ cameraOff: off });
+    const stream = this.s.localStream ?? (await this.localMedia);
+    if (off) {
+      for (const t of stream?.getVideoTracks() ?? []) {
+        stream!.removeTrack(t);
+        t.stop();
+      }
+      this.set({ localStream: stream ? new MediaStream(stream.getTracks()) : undefined });
+      this.keepLocal(stream);
+      await this.media?.unpublish('camera');
+      return;
+    }
+    let track: MediaStreamTrack | undefined;
+    try {
+      if (!this.deps.getUserMedia) throw new FitError(ErrorCode.MediaDeviceUnavailable, 'This browser cannot open a camera');
+      track = (await this.deps.getUserMedia({ video: cameraConstraints(this.s.self?.role ?? roleHint(this.options.token)) })).getVideoTracks()[0];
+      if (!track) throw new FitError(ErrorCode.MediaDeviceUnavailable, 'No camera was found');
+    } catch (err) {
+      this.set({ cameraOff: true });
+      throw err instanceof FitError ? err : new FitError(ErrorCode.MediaDeviceUnavailable, `The camera could not be opened: ${(err as Error).message}`);
+    }
+    // Turned off again while the camera opened, or the room went away.
+    if (this.s.cameraOff || (this.s.phase !== 'joined' && this.s.phase !== 'joining')) return void track.stop();
+    const next = new MediaStream([...(stream?.getTracks() ?? []), track]);
+    this.keepLocal(next);
+    this.set({ localStream: next });
+    if (this.media && this.joinedMedia && !this.media.isPublishing('camera')) await this.media.publish(track, 'camera');
+  }
+
+  /** The local stream a (re)join publishes from follows camera on/off. */
+  private keepLocal(stream: MediaStream | undefined): void {
+    if (stream) this.localMedia = Promise.resolve(stream);
   }
 
   /** The class summary from the REST API: everyone for a coach, oneself for a member. */

@@ -6,6 +6,7 @@ import { LEVELS } from '../../../protocol/class-constants.js';
 import type { Level } from '../../../protocol/class-state.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
 import type { ChatMessage, SharedFile } from '../../../protocol/social.js';
+import type { QualityReport } from '../../../protocol/signaling.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
@@ -16,6 +17,8 @@ import { VideoViewController } from '../video-view-controller.js';
 import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
+import { qualityStyles } from './quality.styles.js';
+import { audioOnlyNotice, mediaChoices, qualityBadge, tileQuality } from './quality-panels.js';
 import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
 
 /**
@@ -31,6 +34,7 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @fires fit-waitlist - The class is full and this seat's place in line changed. `detail: { position }`.
  * @fires fit-file-shared - The coach shared a file (live, once each). `detail`: `{ id, name, contentType, size, url, expiresAt, sharedAt }` (`url` relative to `server`).
  * @fires fit-board-changed - The whiteboard changed on the server. `detail: { version, items }`.
+ * @fires fit-quality - This seat's connection summary, each time it is reported (every ~5 s). `detail: { level, rttMs?, lossPct?, jitterMs?, fps?, width?, height?, downKbps?, upKbps?, audioOnly }`.
  *
  * @csspart base - The whole room.
  * @csspart header - Title and connection state.
@@ -67,6 +71,12 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @csspart file-share - The coach's "Share a file" button.
  * @csspart file-progress - The upload's progress bar.
  * @csspart file-notice - Why a file could not be shared.
+ * @csspart quality - The connection quality badge on a tile or on the coach's video (also `quality-good`, `quality-fair`, `quality-poor`).
+ * @csspart quality-details - The badge's tooltip (shown on hover and keyboard focus).
+ * @csspart quality-notice - "Weak connection: audio only" / "Audio only: video is off".
+ * @csspart audio-only-button - The "Audio only" toggle.
+ * @csspart camera-button - "Camera off" / "Camera on".
+ * @csspart camera-off - Your preview while your camera is off.
  *
  * @cssproperty --fit-accent - Brand colour (buttons, highlights).
  * @cssproperty --fit-bg - Background of the room.
@@ -81,9 +91,12 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @cssproperty --fit-chat-height - Height of the message list.
  * @cssproperty --fit-reaction-size - Size of the floating reactions.
  * @cssproperty --fit-board-bg - Background of the whiteboard (default white).
+ * @cssproperty --fit-quality-good - Colour of a good connection badge.
+ * @cssproperty --fit-quality-fair - Colour of a fair connection badge.
+ * @cssproperty --fit-quality-poor - Colour of a poor connection badge.
  */
 export class FitClassRoom extends FitElement {
-  static override styles = styles;
+  static override styles = [styles, qualityStyles];
   static override properties = {
     ...classConnectionProperties,
     connectionState: { type: String, attribute: 'connection-state', reflect: true },
@@ -177,6 +190,7 @@ export class FitClassRoom extends FitElement {
     room.addEventListener('reaction', (e) => this.emit('fit-reaction', (e as CustomEvent<{ counts: Partial<Record<string, number>> }>).detail));
     room.addEventListener('file-shared', (e) => this.emit('fit-file-shared', (e as CustomEvent<SharedFile>).detail));
     room.addEventListener('board-changed', (e) => this.emit('fit-board-changed', (e as CustomEvent<{ version: number; items: number }>).detail));
+    room.addEventListener('quality', (e) => this.emit('fit-quality', (e as CustomEvent<QualityReport>).detail));
     // The coach's board starts folded (the stage stays as it was); a member's shows once it has content.
     room.addEventListener('joined', (e) => this.setBoardOpen((e as CustomEvent<{ role: Role }>).detail.role !== 'coach'), { once: true });
     // On a narrow screen the chat starts folded (its unread count shows); wide, it sits beside the stage.
@@ -275,14 +289,21 @@ export class FitClassRoom extends FitElement {
     const members = s.participants.filter((p) => p.role === 'member' && inMyRoom(p));
     const spotlit = spotlightId && spotlightId !== selfId ? s.participants.find((p) => p.id === spotlightId) : undefined;
     const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId && !breakouts);
+    // Audio only (chosen, or the link could not keep video up): avatars instead of frozen video.
+    const videoOff = s.audioOnly.chosen || s.audioOnly.forced;
+    const coachQuality = coach ? qualityBadge(tileQuality(s, coach.id, coach.displayName), 'on-stage') : nothing;
 
     const selfVideo = (large: boolean) =>
-      s.localStream
+      s.cameraOff
+        ? html`<div part="camera-off" class="camera-off ${large ? 'large' : ''}" data-testid="self-camera-off" role="img" aria-label="Your camera is off">Camera off</div>`
+        : s.localStream
         ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label="Your camera" autoplay playsinline muted .srcObject=${s.localStream}></video>`
         : nothing;
 
     let stage: TemplateResult;
-    if (spotlit) {
+    if (spotlit && videoOff) {
+      stage = this.renderStageAvatar(spotlit);
+    } else if (spotlit) {
       stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${`${spotlit.displayName} (spotlight)`} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
     } else if (selfLarge) {
       stage = selfVideo(true) as TemplateResult;
@@ -290,6 +311,8 @@ export class FitClassRoom extends FitElement {
       stage = members.length
         ? this.renderGrid(members, fitness)
         : html`<div class="waiting">${breakouts ? (myRoom ? 'Nobody in this room right now.' : 'Choose a room to visit.') : 'You are live. Members appear here as they join.'}</div>`;
+    } else if (coach && videoOff && (coach.hasVideo || coach.hasScreen)) {
+      stage = this.renderStageAvatar(coach);
     } else if (coach?.hasScreen) {
       // The coach shares a screen: it fills the stage, the coach's camera stays small in a corner.
       stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${`${coach.displayName}'s screen`} autoplay playsinline .srcObject=${coach.screen}></video>
@@ -302,7 +325,7 @@ export class FitClassRoom extends FitElement {
       stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : breakouts ? 'Your group is training; the coach will drop by.' : 'Waiting for the coach…'}</div>`;
     }
     // Members always hear the coach, even while someone else is on the stage.
-    const coachAudio = coach && (spotlit || !coach.hasVideo) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
+    const coachAudio = coach && (spotlit || !coach.hasVideo || videoOff) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
 
     const joined = s.phase === 'joined';
     const names = new Map([...s.participants, ...(s.self ? [s.self] : [])].map((p) => [p.id, p.displayName]));
@@ -315,6 +338,8 @@ export class FitClassRoom extends FitElement {
         ${stage}
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
+        ${joined && !spotlit ? coachQuality : nothing}
+        ${joined ? audioOnlyNotice(s) : nothing}
         ${amCoach && joined ? this.renderScreenShareButton(s) : nothing}
         ${joined ? floaterLayer(this.room!.reactions.floaters) : nothing}
       </div>
@@ -348,6 +373,7 @@ export class FitClassRoom extends FitElement {
       <footer>
         ${!amCoach && joined && selfId ? handToggle(fitness, selfId, this.run) : nothing}
         ${joined ? reactionBar(this.room!.reactions, this.run) : nothing}
+        ${joined ? mediaChoices(this.room!, s, this.run) : nothing}
         <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>Leave</button>
       </footer>
       </div>
@@ -384,6 +410,13 @@ export class FitClassRoom extends FitElement {
     </div>`;
   }
 
+  /** Someone large on the stage while video is off: their initials, not a frozen frame. */
+  private renderStageAvatar(p: RemoteParticipant): TemplateResult {
+    return html`<div class="stage-avatar" data-testid="stage-avatar" data-participant-id=${p.id} role="img" aria-label=${`${p.displayName} (video off)`}>
+      <div class="avatar">${initialsOf(p.displayName)}</div>
+    </div>`;
+  }
+
   private renderScreenShareButton(s: RoomState): TemplateResult {
     const sharing = !!s.screenShare;
     return html`<button part="screen-share-button" class="screen-share" data-testid="screen-share-button" aria-pressed=${sharing ? 'true' : 'false'}
@@ -393,21 +426,19 @@ export class FitClassRoom extends FitElement {
   }
 
   private renderTile(p: RemoteParticipant): TemplateResult {
-    const initials = p.displayName
-      .split(/\s+/)
-      .map((w) => w[0] ?? '')
-      .join('')
-      .slice(0, 2)
-      .toUpperCase();
+    const initials = initialsOf(p.displayName);
     const fitness = this.room!.fitness;
     const level = fitness.levelOf(p.id);
     const amCoach = this.room?.state.self?.role === 'coach';
-    const speaking = this.room!.state.speaking.includes(p.id);
+    const s = this.room!.state;
+    const speaking = s.speaking.includes(p.id);
+    const showVideo = p.hasVideo && !s.audioOnly.chosen && !s.audioOnly.forced;
     return html`<figure part=${speaking ? 'tile tile-speaking' : 'tile'} class=${speaking ? 'speaking' : ''} data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''} ?data-speaking=${speaking}>
       ${p.hasVideo || p.hasAudio
-        ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!p.hasVideo}></video>`
+        ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!showVideo}></video>`
         : nothing}
-      ${p.hasVideo ? nothing : html`<div class="avatar" aria-hidden="true">${initials}</div>`}
+      ${showVideo ? nothing : html`<div class="avatar" data-testid="tile-avatar" aria-hidden="true">${initials}</div>`}
+      ${qualityBadge(tileQuality(s, p.id, p.displayName), 'on-tile')}
       ${tileHand(fitness, p.id)}
       <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
       ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics) : nothing}
@@ -474,6 +505,14 @@ export class FitClassRoom extends FitElement {
     for (const t of this.room?.state.localStream?.getAudioTracks() ?? []) t.enabled = !muted;
   }
 }
+
+const initialsOf = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
 
 /** A short tone at a timer phase change (Web Audio; no asset to load). */
 function beep(freq: number): void {
