@@ -8,6 +8,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-flags.mjs';
+import { hlsStandInPlugin } from './test/widget/hls-stand-in.mjs';
 
 const PORT = 8765;
 const cacheDir = path.resolve('node_modules/.cache/fitlive-wtr');
@@ -79,7 +80,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 30_000 } },
-  plugins: [backendPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' })],
+  plugins: [backendPlugin(), hlsStandInPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -1,0 +1,358 @@
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ErrorBody } from '../../protocol/errors.js';
+import type { HeartbeatAnswer, PlaybackInfo } from '../../protocol/streams.js';
+
+/**
+ * The DOM-free side of `<fit-live-stream>`: asks the backend what to play
+ * (`GET /api/v1/streams/:id/playback`), waits for a stream that has not started, counts the viewer
+ * with heartbeats while playing, and keeps the signed playlist URL fresh. The element renders
+ * `state` and drives a `<video>`; it tells the model when playback runs (`setPlaying`) and when a
+ * playlist or segment was refused (`sourceRefused`).
+ */
+
+/** `loading` until the first answer; `idle` = not started yet (poster, "Starts soon"). */
+export type StreamPhase = 'loading' | 'idle' | 'live' | 'ended' | 'error';
+
+export type Rendition = PlaybackInfo['renditions'][number];
+
+export interface StreamState {
+  phase: StreamPhase;
+  title: string;
+  posterUrl: string | undefined;
+  /** Absolute, signed master playlist URL while live; changes when it is re-signed. */
+  sourceUrl: string | undefined;
+  /** Bumped whenever `sourceUrl` changes (1 = the first source). */
+  sourceVersion: number;
+  renditions: readonly Rendition[];
+  viewers: number;
+  /** Why it stopped (phase `error`), or a transient problem while it goes on (e.g. a lost heartbeat). */
+  error: ErrorBody | undefined;
+}
+
+export type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{
+  status: number;
+  ok: boolean;
+  json(): Promise<unknown>;
+}>;
+
+export interface StreamOptions {
+  server: string;
+  streamId: string;
+  token: string;
+  fetch?: FetchLike;
+  now?: () => number;
+  /** While not started: ask again this often (default 5 s). */
+  idlePollMs?: number;
+  /** While playing: count the viewer this often (default 15 s). */
+  heartbeatMs?: number;
+  /** Re-sign the source this long before `expiresAt` (default 30 s, at most half the URL's lifetime). */
+  refreshAheadMs?: number;
+  /** First retry after an unreachable server (doubles up to 30 s; default 2 s). */
+  retryMs?: number;
+}
+
+/** Plain-words messages for the codes a viewer can meet. */
+export function streamErrorMessage(error: ErrorBody): string {
+  switch (error.code) {
+    case ErrorCode.StreamNotFound:
+      return 'This stream does not exist (or was removed).';
+    case ErrorCode.StreamFull:
+      return 'This stream is full right now. Try again in a moment.';
+    case ErrorCode.StreamNotLive:
+      return 'This stream is not live.';
+    case ErrorCode.TokenExpired:
+      return 'Your viewing link has expired. Reload the page to get a new one.';
+    case ErrorCode.TokenInvalid:
+    case ErrorCode.Unauthorized:
+      return 'You are not signed in to watch this stream.';
+    case ErrorCode.Forbidden:
+    case ErrorCode.OriginNotAllowed:
+      return 'This stream cannot be watched here.';
+    case ErrorCode.ServerUnreachable:
+      return 'Cannot reach the stream server. Retrying…';
+    case ErrorCode.MediaError:
+      return 'The video could not be played in this browser.';
+    default:
+      return error.message || 'Something went wrong with this stream.';
+  }
+}
+
+/** Errors that a retry cannot fix without a new token or a different stream. */
+const FINAL_CODES = new Set<string>([
+  ErrorCode.StreamNotFound,
+  ErrorCode.TokenExpired,
+  ErrorCode.TokenInvalid,
+  ErrorCode.Unauthorized,
+  ErrorCode.Forbidden,
+  ErrorCode.OriginNotAllowed,
+]);
+
+export class StreamModel extends EventTarget {
+  state: StreamState = {
+    phase: 'loading',
+    title: '',
+    posterUrl: undefined,
+    sourceUrl: undefined,
+    sourceVersion: 0,
+    renditions: [],
+    viewers: 0,
+    error: undefined,
+  };
+  /** When the current source stops working (ms since epoch). */
+  expiresAt = 0;
+
+  private readonly fetch: FetchLike;
+  private readonly now: () => number;
+  private readonly timers = new Map<'poll' | 'heartbeat' | 'refresh', ReturnType<typeof setTimeout>>();
+  private playing = false;
+  private disposed = false;
+  private started = false;
+  private inflight: Promise<void> | undefined;
+  private failures = 0;
+
+  constructor(private readonly options: StreamOptions) {
+    super();
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.now = options.now ?? Date.now;
+  }
+
+  private get base(): string {
+    return this.options.server.replace(/\/+$/, '');
+  }
+
+  private url(path: string): string {
+    return `${this.base}/api/v1/streams/${encodeURIComponent(this.options.streamId)}/${path}`;
+  }
+
+  private set(patch: Partial<StreamState>): void {
+    const before = this.state.phase;
+    this.state = { ...this.state, ...patch };
+    this.dispatchEvent(new Event('change'));
+    if (this.state.phase !== before) this.dispatchEvent(new CustomEvent('phase', { detail: this.state.phase }));
+  }
+
+  private schedule(name: 'poll' | 'heartbeat' | 'refresh', ms: number, fn: () => void): void {
+    this.clear(name);
+    if (this.disposed) return;
+    this.timers.set(
+      name,
+      setTimeout(() => {
+        this.timers.delete(name);
+        fn();
+      }, Math.max(0, ms)),
+    );
+  }
+
+  private clear(name: 'poll' | 'heartbeat' | 'refresh'): void {
+    const t = this.timers.get(name);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  /** Asks for the stream the first time. */
+  start(): Promise<void> {
+    if (this.started) return this.inflight ?? Promise.resolve();
+    this.started = true;
+    return this.load();
+  }
+
+  /** After an error: try again from the start. */
+  retry(): Promise<void> {
+    this.failures = 0;
+    this.set({ phase: this.state.phase === 'error' ? 'loading' : this.state.phase, error: undefined });
+    return this.load();
+  }
+
+  /**
+   * A playlist or segment was refused (401/403/410) or the source is about to expire: ask for a
+   * fresh signed URL. Concurrent calls share one request.
+   */
+  sourceRefused(): Promise<void> {
+    return this.load();
+  }
+
+  /** The element reports whether the video is playing: heartbeats run only then. */
+  setPlaying(playing: boolean): void {
+    if (this.playing === playing) return;
+    this.playing = playing;
+    if (playing && this.state.phase === 'live') void this.heartbeat();
+    else if (!playing) this.clear('heartbeat');
+  }
+
+  /** The video could not be decoded or loaded at all (not an auth problem). */
+  mediaFailed(message: string): void {
+    this.stopTimers();
+    this.set({ phase: 'error', error: { code: ErrorCode.MediaError, message } });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopTimers();
+  }
+
+  private stopTimers(): void {
+    for (const name of [...this.timers.keys()]) this.clear(name);
+  }
+
+  private load(): Promise<void> {
+    this.inflight ??= this.fetchPlayback().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async fetchPlayback(): Promise<void> {
+    if (this.disposed) return;
+    let status: number;
+    let body: unknown;
+    try {
+      const res = await this.fetch(this.url('playback'), { headers: { authorization: `Bearer ${this.options.token}` } });
+      status = res.status;
+      body = await res.json().catch(() => undefined);
+    } catch {
+      status = 0;
+    }
+    if (this.disposed) return;
+    if (status >= 200 && status < 300 && isPlaybackInfo(body)) return this.apply(body);
+    const error = status === 0 ? { code: ErrorCode.ServerUnreachable, message: 'Cannot reach the stream server' } : errorOf(body, status);
+    this.fail(error);
+  }
+
+  private fail(error: ErrorBody): void {
+    if (error.code === ErrorCode.StreamNotLive) {
+      // Not started (or between sessions): wait for it like an idle stream.
+      this.set({ phase: this.state.phase === 'ended' ? 'ended' : 'idle', error: undefined, sourceUrl: undefined });
+      this.schedule('poll', this.options.idlePollMs ?? 5000, () => void this.load());
+      return;
+    }
+    if (FINAL_CODES.has(error.code)) {
+      this.stopTimers();
+      this.set({ phase: 'error', error });
+      return;
+    }
+    // Unreachable, full, rate limited, server error: keep the picture if there is one and retry.
+    this.failures++;
+    const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** (this.failures - 1));
+    const keepPlaying = this.state.phase === 'live' && this.expiresAt > this.now();
+    this.set(keepPlaying ? { error } : { phase: 'error', error });
+    this.schedule('poll', delay, () => void this.load());
+  }
+
+  private apply(info: PlaybackInfo): void {
+    this.failures = 0;
+    const common = {
+      title: info.title,
+      posterUrl: info.posterUrl ? new URL(info.posterUrl, `${this.base}/`).href : undefined,
+      renditions: info.renditions,
+      viewers: info.viewers,
+      error: undefined,
+    };
+    this.clear('poll');
+    if (info.status === 'live' && info.masterUrl) {
+      const sourceUrl = new URL(info.masterUrl, `${this.base}/`).href;
+      const changed = sourceUrl !== this.state.sourceUrl;
+      this.expiresAt = info.expiresAt;
+      this.set({ ...common, phase: 'live', sourceUrl, sourceVersion: changed ? this.state.sourceVersion + 1 : this.state.sourceVersion });
+      const lifetime = info.expiresAt - this.now();
+      const ahead = Math.min(this.options.refreshAheadMs ?? 30_000, lifetime / 2);
+      if (Number.isFinite(lifetime)) this.schedule('refresh', lifetime - ahead, () => void this.load());
+      if (this.playing && !this.timers.has('heartbeat')) void this.heartbeat();
+      return;
+    }
+    if (info.status === 'ended') {
+      this.stopTimers();
+      this.set({ ...common, phase: 'ended', sourceUrl: undefined });
+      return;
+    }
+    // idle, or live without a playlist yet (the encoder is warming up): ask again soon.
+    this.clear('refresh');
+    this.clear('heartbeat');
+    this.set({ ...common, phase: 'idle', sourceUrl: undefined });
+    this.schedule('poll', this.options.idlePollMs ?? 5000, () => void this.load());
+  }
+
+  private async heartbeat(): Promise<void> {
+    this.schedule('heartbeat', this.options.heartbeatMs ?? 15_000, () => void this.heartbeat());
+    let status = 0;
+    let body: unknown;
+    try {
+      const res = await this.fetch(this.url('heartbeat'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      status = res.status;
+      body = await res.json().catch(() => undefined);
+    } catch {
+      return; // A lost heartbeat is not worth interrupting the picture; the next one may land.
+    }
+    if (this.disposed) return;
+    if (status >= 200 && status < 300 && isHeartbeat(body)) {
+      const viewers = body.viewers;
+      if (body.status === 'ended') {
+        this.stopTimers();
+        this.set({ phase: 'ended', viewers, sourceUrl: undefined });
+      } else if (body.status === 'idle' && this.state.phase === 'live') {
+        this.set({ viewers });
+        void this.load();
+      } else if (viewers !== this.state.viewers) this.set({ viewers });
+      return;
+    }
+    const error = errorOf(body, status);
+    if (error.code === ErrorCode.StreamNotLive) void this.load();
+    else if (FINAL_CODES.has(error.code) || error.code === ErrorCode.StreamFull) {
+      this.stopTimers();
+      this.set({ phase: 'error', error, sourceUrl: undefined });
+    }
+  }
+}
+
+function errorOf(body: unknown, status: number): ErrorBody {
+  const e = (body as { error?: Partial<ErrorBody> } | undefined)?.error;
+  if (e && typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+  if (status === 401) return { code: ErrorCode.Unauthorized, message: 'Not signed in' };
+  if (status === 403) return { code: ErrorCode.Forbidden, message: 'Not allowed' };
+  if (status === 404) return { code: ErrorCode.StreamNotFound, message: 'No such stream' };
+  return { code: ErrorCode.Internal, message: `The server answered ${status}` };
+}
+
+function isPlaybackInfo(v: unknown): v is PlaybackInfo {
+  const o = v as Partial<PlaybackInfo> | undefined;
+  return !!o && typeof o === 'object' && (o.status === 'idle' || o.status === 'live' || o.status === 'ended') && Array.isArray(o.renditions);
+}
+
+function isHeartbeat(v: unknown): v is HeartbeatAnswer {
+  const o = v as Partial<HeartbeatAnswer> | undefined;
+  return !!o && typeof o === 'object' && typeof o.status === 'string' && typeof o.viewers === 'number';
+}
+
+/**
+ * Carries the newest signature onto a URL signed earlier: the query parameters that differ
+ * between the first master URL and the current one (the signature, its expiry) are set to the
+ * current values wherever the URL (a variant playlist or segment of the same origin) carries
+ * them, whatever older value it had. hls.js thus keeps its buffer and levels across a re-sign
+ * instead of reloading the source. URLs without those parameters are unchanged.
+ */
+export function resignUrl(url: string, firstMaster: string | undefined, currentMaster: string | undefined): string {
+  if (!firstMaster || !currentMaster || firstMaster === currentMaster) return url;
+  let target: URL;
+  let first: URL;
+  let current: URL;
+  try {
+    target = new URL(url);
+    first = new URL(firstMaster);
+    current = new URL(currentMaster);
+  } catch {
+    return url;
+  }
+  if (target.origin !== current.origin) return url;
+  let changed = false;
+  for (const [name, value] of current.searchParams) {
+    if (first.searchParams.get(name) === value) continue;
+    const had = target.searchParams.get(name);
+    if (had === null || had === value) continue;
+    target.searchParams.set(name, value);
+    changed = true;
+  }
+  return changed ? target.href : url;
+}
