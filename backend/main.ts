@@ -82,7 +82,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   }
   // Broadcasts that were live when the previous run stopped carry on (same playlists).
   for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
-  const stateOf = (live: LiveClass) => io.to(live.channel).emit('class:state', live.rules.view());
+  const stateOf = (live: LiveClass) => liveClasses.sendState(live);
 
   const app = createHttpApp({
     repos,
@@ -98,7 +98,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       const live = liveClasses.get(classId);
       if (!live) return;
       live.rules.replacePlan(plan);
-      io.to(live.channel).emit('class:state', live.rules.view());
+      liveClasses.sendState(live);
     },
     classCancelled: (classId) => liveClasses.end(classId),
     capacityChanged: (classId, capacity) => {

@@ -86,12 +86,12 @@ export class Connection implements Seat {
   /** Everyone re-renders from the class state after any change but a rep. */
   broadcastState(): void {
     const live = this.assertJoined();
-    this.broadcast('class:state', live.rules.view());
+    this.deps.liveClasses.sendState(live);
     this.deps.liveClasses.keep(live);
   }
 
   private sendStateTo(live: LiveClass): void {
-    this.socket.nsp.to(live.channel).emit('class:state', live.rules.view());
+    this.deps.liveClasses.sendState(live);
   }
 
   assertJoined(): LiveClass {
@@ -131,7 +131,7 @@ export class Connection implements Seat {
       this.socket.to(live.channel).emit('participant:left', { participantId: this.participantId });
       // A freed seat goes to the first in line.
       offerFreedSeats(live, () => this.sendStateTo(live));
-      this.socket.to(live.channel).emit('class:state', live.rules.view());
+      this.deps.liveClasses.sendState(live);
       this.deps.liveClasses.releaseIfEmpty(live.record.id);
     }
     this.socket.leave(live.channel);

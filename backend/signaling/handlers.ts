@@ -56,7 +56,7 @@ export const handlers: Handlers = {
     const { participant, replaced } = live.session.join({ id: conn.participantId, identity: id.identity, role: id.role, displayName: id.displayName, moderator: id.moderator });
     if (conn.waitingIn) {
       conn.waitingIn = undefined;
-      stopWaiting(live, id.identity, () => conn.socket.nsp.to(live.channel).emit('class:state', live.rules.view()));
+      stopWaiting(live, id.identity, () => liveClasses.sendState(live));
     }
     if (chatMuted) live.rules.restoreChatMute(participant.id);
     if (replaced) {
@@ -79,7 +79,7 @@ export const handlers: Handlers = {
       const kept = await repos.reps.forParticipant(id.classId, ids.participantDbId);
       live.rules.restoreReps(participant.id, kept.counts, kept.opIds);
     }
-    conn.socket.to(live.channel).emit('class:state', live.rules.view());
+    liveClasses.sendState(live);
     liveClasses.keep(live);
     conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
 

@@ -150,6 +150,32 @@ export class LiveClasses {
   }
 
   private readonly saveTimers = new Map<string, NodeJS.Timeout>();
+  private readonly stateTimers = new Map<string, { timer: NodeJS.Timeout; pending: boolean }>();
+
+  /**
+   * Sends the class state to everyone in the class, at most once per 50 ms per class: the
+   * first change goes out at once, later ones in that window go out together with the newest
+   * state at its end. A burst of joins to a big class would otherwise send the whole state to
+   * everyone once per join (quadratic in the class size).
+   */
+  sendState(live: LiveClass): void {
+    const id = live.record.id;
+    const t = this.stateTimers.get(id);
+    if (t) {
+      t.pending = true;
+      return;
+    }
+    this.emitTo(live.channel, 'class:state', live.rules.view());
+    const entry = {
+      pending: false,
+      timer: setTimeout(() => {
+        this.stateTimers.delete(id);
+        if (entry.pending) this.sendState(live);
+      }, 50),
+    };
+    entry.timer.unref();
+    this.stateTimers.set(id, entry);
+  }
 
   /** The class state changed: store it shortly (many changes in a burst make one write). */
   keep(live: LiveClass): void {

@@ -101,7 +101,7 @@ export const socialHandlers: { [N in SocialMessage]: Handler<N> } = {
     live.rules.seats.enqueue(conn.identity.identity);
     live.waiters.set(conn.identity.identity, conn);
     conn.waitingIn = live;
-    const broadcastState = () => conn.socket.nsp.to(live.channel).emit('class:state', live.rules.view());
+    const broadcastState = () => conn.deps.liveClasses.sendState(live);
     offerFreedSeats(live, broadcastState);
     broadcastState();
     return { position: live.rules.seats.positionOf(conn.identity.identity) ?? 0, seats: live.rules.view().seats };
@@ -110,7 +110,7 @@ export const socialHandlers: { [N in SocialMessage]: Handler<N> } = {
   async 'waitlist:leave'(conn) {
     const live = conn.waitingIn;
     conn.waitingIn = undefined;
-    if (live) stopWaiting(live, conn.identity.identity, () => conn.socket.nsp.to(live.channel).emit('class:state', live.rules.view()));
+    if (live) stopWaiting(live, conn.identity.identity, () => conn.deps.liveClasses.sendState(live));
     return {};
   },
 
