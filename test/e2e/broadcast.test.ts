@@ -4,6 +4,7 @@ import { makeApiKey } from '../../backend/auth/api-keys.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import type { PlaybackInfo, StreamCreated } from '../../protocol/streams.js';
 import { useLiveStack } from '../support/live-stack.js';
+import { probeVideo } from '../support/video.js';
 
 /*
  * A class broadcast: the coach publishes in chromium; the class leaves mediasoup through
@@ -58,6 +59,21 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
     assert.ok((await seg.arrayBuffer()).byteLength > 1000);
   }
   console.log(`broadcast: start → all three renditions segmented after ${Date.now() - t0} ms`);
+
+  // A second browser watches through <fit-live-stream> (the demo club's broadcast page).
+  const viewer = await (await stack.browser.newContext()).newPage();
+  viewer.on('pageerror', (err) => console.error('[viewer] page error:', err.message));
+  await viewer.goto(`${stack.base}/broadcast.html?stream=${encodeURIComponent(stream.id)}`);
+  await viewer.locator('fit-live-stream[state="live"]').waitFor({ timeout: 30_000 });
+  const video = viewer.locator('fit-live-stream').getByTestId('video');
+  let probe = await probeVideo(video, 1000);
+  for (let i = 0; probe.framesInWindow === 0 && i < 20; i++) probe = await probeVideo(video, 1000);
+  console.log(`broadcast: <fit-live-stream> plays ${probe.width}x${probe.height}, ${probe.framesInWindow} frames/s, ${Date.now() - t0} ms after start`);
+  assert.ok(probe.framesInWindow > 0, 'frames advance in the player');
+  const scripts = await viewer.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+  // Chromium may play HLS natively (then hls.js is never loaded); either way it is not in fitlive.js (test/backend/widget-bundle.test.ts).
+  console.log(`broadcast: player scripts ${scripts.map((n) => new URL(n).pathname).join(', ')}`);
+  await viewer.close();
 
   // kill -9 FFmpeg: it is started again and the same playlist goes on after a discontinuity.
   const before = await until('a few seconds of 720p', () => variant('720p'), (x) => segmentsOf(x.text).length >= 4);
