@@ -187,6 +187,6 @@ describe('<fit-live-stream> with a real HLS stream (backend stand-in)', function
     el = await mount('live');
     await until(() => el!.state === 'live', 30_000, 'live');
     await until(() => !el!.video!.paused, 20_000, 'playing');
-    expect(el.video!.src).to.contain('/hls/master.m3u8');
+    expect(el.video!.src).to.contain('/master.m3u8');
   });
 });

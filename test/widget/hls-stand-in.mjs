@@ -1,7 +1,7 @@
 // A STAND-IN for the backend's broadcast routes (issue 7) while they are being written: a real
 // HLS stream (Debian's ffmpeg encoding a test pattern and a tone into a two-rendition ladder of
 // ~1 s segments, as the backend will) served over HTTP from its own origin (CORS, like a club
-// embed), with signed, expiring playlist/segment URLs and the two endpoints <fit-live-stream>
+// embed), with signed, expiring playlist/segment URLs (signed in the path like the backend's) and the two endpoints <fit-live-stream>
 // calls, answering per protocol/streams.ts:
 //   GET  /api/v1/streams/:id/playback   (Bearer token)  -> PlaybackInfo | { error }
 //   POST /api/v1/streams/:id/heartbeat  (Bearer token)  -> HeartbeatAnswer | { error }
@@ -112,7 +112,9 @@ export function hlsStandInPlugin() {
         expiresAt = Date.now() + SIGNED_FOR_MS[id];
         sigs.set(sig, expiresAt);
         stats.signed++;
-        masterUrl = `/hls/master.m3u8?sig=${sig}&exp=${expiresAt}`;
+        // Signed in the path, as the backend does (backend/streams/hls-links.ts): relative URIs
+        // in the playlists inherit the signature.
+        masterUrl = `/hls/${expiresAt}/${sig}/master.m3u8`;
       }
       return send(res, 200, {
         streamId: id,
@@ -128,20 +130,17 @@ export function hlsStandInPlugin() {
         expiresAt,
       });
     }
-    if (u.pathname.startsWith('/hls/') && dir) {
-      const sig = u.searchParams.get('sig') ?? '';
+    const hls = /^\/hls\/(\d+)\/([^/]+)\/(.+)$/.exec(u.pathname);
+    if (hls && dir) {
+      const [, exp, sig, rest] = hls;
       const expires = sigs.get(sig);
-      if (!expires || expires < Date.now() || String(expires) !== u.searchParams.get('exp')) {
+      if (!expires || expires < Date.now() || String(expires) !== exp) {
         stats.refused++;
         return fail(res, 403, 'forbidden', 'Link expired');
       }
-      const file = path.join(dir, path.normalize(u.pathname.slice('/hls/'.length)).replace(/^(\.\.[/\\])+/, ''));
+      const file = path.join(dir, path.normalize(rest).replace(/^(\.\.[/\\])+/, ''));
       if (!file.startsWith(dir) || !fs.existsSync(file)) return fail(res, 404, 'not_found', 'No such file');
-      if (file.endsWith('.m3u8')) {
-        // Every URI in a playlist carries the signature it was requested with (as the backend's will).
-        const text = fs.readFileSync(file, 'utf8').replace(/^(?!#)(\S+)$/gm, `$1?sig=${sig}&exp=${expires}`);
-        return send(res, 200, text, 'application/vnd.apple.mpegurl');
-      }
+      if (file.endsWith('.m3u8')) return send(res, 200, fs.readFileSync(file, 'utf8'), 'application/vnd.apple.mpegurl');
       stats.segments++;
       return send(res, 200, fs.readFileSync(file), 'video/mp2t');
     }

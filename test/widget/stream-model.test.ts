@@ -218,14 +218,23 @@ describe('resignUrl', () => {
   const first = 'https://cdn.example.com/hls/s1/master.m3u8?sig=a&exp=1&v=2';
   const now = 'https://cdn.example.com/hls/s1/master.m3u8?sig=c&exp=3&v=2';
   it('moves the signature params that changed onto any older URL of the stream', () => {
-    expect(resignUrl('https://cdn.example.com/hls/s1/360p/index.m3u8?sig=a&exp=1', first, now)).to.equal('https://cdn.example.com/hls/s1/360p/index.m3u8?sig=c&exp=3');
+    expect(resignUrl('https://cdn.example.com/hls/s1/360p/index.m3u8?sig=a&exp=1', [first], now)).to.equal('https://cdn.example.com/hls/s1/360p/index.m3u8?sig=c&exp=3');
     // Signed by an intermediate re-sign (b): still brought up to date.
-    expect(resignUrl('https://cdn.example.com/hls/s1/360p/seg9.ts?sig=b&exp=2', first, now)).to.equal('https://cdn.example.com/hls/s1/360p/seg9.ts?sig=c&exp=3');
+    expect(resignUrl('https://cdn.example.com/hls/s1/360p/seg9.ts?sig=b&exp=2', [first], now)).to.equal('https://cdn.example.com/hls/s1/360p/seg9.ts?sig=c&exp=3');
+  });
+  it('moves URLs signed in the path (the backend: /hls/<stream>/<exp>/<sig>/…) under the current folder', () => {
+    const m1 = 'https://media.example.com/hls/s1/100/aaa/master.m3u8';
+    const m2 = 'https://media.example.com/hls/s1/200/bbb/master.m3u8';
+    const m3 = 'https://media.example.com/hls/s1/300/ccc/master.m3u8';
+    expect(resignUrl('https://media.example.com/hls/s1/100/aaa/720p/index.m3u8', [m1, m2], m3)).to.equal('https://media.example.com/hls/s1/300/ccc/720p/index.m3u8');
+    expect(resignUrl('https://media.example.com/hls/s1/200/bbb/720p/seg7.ts', [m1, m2], m3)).to.equal('https://media.example.com/hls/s1/300/ccc/720p/seg7.ts');
+    expect(resignUrl('https://media.example.com/hls/s1/300/ccc/720p/seg8.ts', [m1, m2], m3)).to.equal('https://media.example.com/hls/s1/300/ccc/720p/seg8.ts');
+    expect(resignUrl('https://media.example.com/hls/s2/100/aaa/720p/seg8.ts', [m1, m2], m3)).to.equal('https://media.example.com/hls/s2/100/aaa/720p/seg8.ts');
   });
   it('leaves unsigned, other-origin and unchanged URLs alone', () => {
-    expect(resignUrl('https://cdn.example.com/hls/s1/seg1.ts', first, now)).to.equal('https://cdn.example.com/hls/s1/seg1.ts');
-    expect(resignUrl('https://other.example.com/x.ts?sig=a&exp=1', first, now)).to.equal('https://other.example.com/x.ts?sig=a&exp=1');
-    expect(resignUrl('https://cdn.example.com/x.ts?sig=a&exp=1', first, first)).to.equal('https://cdn.example.com/x.ts?sig=a&exp=1');
-    expect(resignUrl('https://cdn.example.com/x.ts?v=9', first, now)).to.equal('https://cdn.example.com/x.ts?v=9');
+    expect(resignUrl('https://cdn.example.com/hls/s1/seg1.ts', [first], now)).to.equal('https://cdn.example.com/hls/s1/seg1.ts');
+    expect(resignUrl('https://other.example.com/x.ts?sig=a&exp=1', [first], now)).to.equal('https://other.example.com/x.ts?sig=a&exp=1');
+    expect(resignUrl('https://cdn.example.com/x.ts?sig=a&exp=1', [first], first)).to.equal('https://cdn.example.com/x.ts?sig=a&exp=1');
+    expect(resignUrl('https://cdn.example.com/x.ts?v=9', [first], now)).to.equal('https://cdn.example.com/x.ts?v=9');
   });
 });

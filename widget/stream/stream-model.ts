@@ -327,32 +327,46 @@ function isHeartbeat(v: unknown): v is HeartbeatAnswer {
 }
 
 /**
- * Carries the newest signature onto a URL signed earlier: the query parameters that differ
- * between the first master URL and the current one (the signature, its expiry) are set to the
- * current values wherever the URL (a variant playlist or segment of the same origin) carries
- * them, whatever older value it had. hls.js thus keeps its buffer and levels across a re-sign
- * instead of reloading the source. URLs without those parameters are unchanged.
+ * Carries the newest signature onto a URL signed earlier, so hls.js keeps its buffer and levels
+ * across a re-sign instead of reloading the source. Two schemes:
+ * - in the path (the backend's `/hls/<stream>/<exp>/<sig>/master.m3u8`): a URL under the folder
+ *   of an earlier master URL is moved under the current master's folder;
+ * - in the query: the parameters that differ between the first master URL and the current one
+ *   (signature, expiry) take the current values wherever the URL carries them.
+ * Other URLs (another origin, unsigned) are unchanged.
  */
-export function resignUrl(url: string, firstMaster: string | undefined, currentMaster: string | undefined): string {
-  if (!firstMaster || !currentMaster || firstMaster === currentMaster) return url;
+export function resignUrl(url: string, earlier: readonly string[], currentMaster: string | undefined): string {
+  const first = earlier[0];
+  if (!first || !currentMaster) return url;
+  const folder = (u: string) => u.slice(0, u.lastIndexOf('/') + 1);
+  const noQuery = (u: string) => u.split(/[?#]/)[0]!;
+  const currentFolder = folder(noQuery(currentMaster));
+  let out = url;
+  for (const e of earlier) {
+    const f = folder(noQuery(e));
+    if (f !== currentFolder && f.length > 8 && out.startsWith(f)) {
+      out = currentFolder + out.slice(f.length);
+      break;
+    }
+  }
   let target: URL;
-  let first: URL;
+  let firstUrl: URL;
   let current: URL;
   try {
-    target = new URL(url);
-    first = new URL(firstMaster);
+    target = new URL(out);
+    firstUrl = new URL(first);
     current = new URL(currentMaster);
   } catch {
-    return url;
+    return out;
   }
   if (target.origin !== current.origin) return url;
   let changed = false;
   for (const [name, value] of current.searchParams) {
-    if (first.searchParams.get(name) === value) continue;
+    if (firstUrl.searchParams.get(name) === value) continue;
     const had = target.searchParams.get(name);
     if (had === null || had === value) continue;
     target.searchParams.set(name, value);
     changed = true;
   }
-  return changed ? target.href : url;
+  return changed ? target.href : out;
 }

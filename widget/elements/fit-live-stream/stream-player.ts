@@ -32,7 +32,8 @@ export class StreamPlayer {
   /** The level hls.js plays now. */
   playingLevel = -1;
   private hls: Hls | undefined;
-  private firstUrl: string | undefined;
+  /** Every master URL before the current one (their signatures may still be in hls.js's URLs). */
+  private earlierUrls: string[] = [];
   private currentUrl: string | undefined;
   private version = 0;
   private nativeRetries = 0;
@@ -60,9 +61,9 @@ export class StreamPlayer {
     if (sourceVersion === this.version) return;
     this.version = sourceVersion;
     const first = !this.currentUrl;
+    if (this.currentUrl) this.earlierUrls.push(this.currentUrl);
     this.currentUrl = sourceUrl;
     if (first) {
-      this.firstUrl = sourceUrl;
       this.loading = this.start(sourceUrl);
     } else if (this.engine === 'native') {
       // Safari fetches playlists itself: a new signature means a new source (a short reload).
@@ -77,8 +78,15 @@ export class StreamPlayer {
     return this.loading ?? Promise.resolve();
   }
 
+  /**
+   * hls.js wherever Media Source Extensions can play H.264/AAC: it holds the live edge much
+   * tighter (measured here: native HLS in Chromium ~5.4 s glass-to-glass, hls.js tuned ~2 s).
+   * Native HLS where there is no MSE (iPhone Safari), which is also the lighter path there.
+   */
   private useNative(): boolean {
     if (this.prefer) return this.prefer === 'native';
+    const mse = (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource ?? globalThis.MediaSource;
+    if (mse?.isTypeSupported?.('video/mp4; codecs="avc1.4d401f,mp4a.40.2"')) return false;
     return this.video.canPlayType(HLS_MIME) !== '';
   }
 
@@ -101,7 +109,7 @@ export class StreamPlayer {
       this.model.mediaFailed('This browser cannot play live video.');
       return;
     }
-    const hls = new HlsClass(hlsConfig((u) => resignUrl(u, this.firstUrl, this.currentUrl), () => void this.model.sourceRefused()));
+    const hls = new HlsClass(hlsConfig((u) => resignUrl(u, this.earlierUrls, this.currentUrl), () => void this.model.sourceRefused()));
     this.hls = hls;
     this.engine = 'hls';
     const E = HlsClass.Events;
@@ -219,7 +227,7 @@ export class StreamPlayer {
     this.hls = undefined;
     this.loading = undefined;
     this.currentUrl = undefined;
-    this.firstUrl = undefined;
+    this.earlierUrls = [];
     this.version = 0;
     this.levels = [];
     this.selectedLevel = -1;
