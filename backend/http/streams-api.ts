@@ -201,6 +201,18 @@ export function hlsFiles(streams: StreamManager, links: HlsLinks): express.Route
     const full = path.join(streams.dirOf(streamId!), file!);
     res.setHeader('Access-Control-Allow-Origin', '*');
     const playlist = file!.endsWith('.m3u8');
+    if (playlist && file !== 'master.m3u8') {
+      // FFmpeg 5.1 writes TARGETDURATION:0 for sub-second segments; HLS wants it rounded up.
+      fs.promises.readFile(full, 'utf8').then(
+        (text) => {
+          res.setHeader('Content-Type', 'application/vnd.apple.mpegurl');
+          res.setHeader('Cache-Control', 'public, max-age=1');
+          res.send(text.replace(/^#EXT-X-TARGETDURATION:0$/m, '#EXT-X-TARGETDURATION:1'));
+        },
+        () => next(new AppError(ErrorCode.NotFound, 'Not there (yet)', 404)),
+      );
+      return;
+    }
     res.sendFile(full, {
       headers: {
         'Content-Type': playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',

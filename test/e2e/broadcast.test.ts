@@ -71,8 +71,9 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   console.log(`broadcast: <fit-live-stream> plays ${probe.width}x${probe.height}, ${probe.framesInWindow} frames/s, ${Date.now() - t0} ms after start`);
   assert.ok(probe.framesInWindow > 0, 'frames advance in the player');
   const scripts = await viewer.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
-  // Chromium may play HLS natively (then hls.js is never loaded); either way it is not in fitlive.js (test/backend/widget-bundle.test.ts).
   console.log(`broadcast: player scripts ${scripts.map((n) => new URL(n).pathname).join(', ')}`);
+  // With Media Source Extensions the player uses hls.js, fetched only now, as its own chunk.
+  assert.ok(scripts.some((n) => /\/chunks\/hls\.light-[\w-]+\.js$/.test(n)), 'hls.js came as a lazy chunk');
   await viewer.close();
 
   // kill -9 FFmpeg: it is started again and the same playlist goes on after a discontinuity.
