@@ -17,9 +17,17 @@ export interface SignalingEvents {
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Typed request/notification wrapper over a Socket.IO connection to a class. */
+/**
+ * How long a dropped connection keeps trying (with backoff and jitter) before the room gives up
+ * and shows a clear error with a Rejoin button: a minute covers a Wi-Fi to 4G switch or a server
+ * restart, and is short enough that nobody stares at a spinner.
+ */
+export const RECONNECT_GIVE_UP_MS = 60_000;
+
 export class SignalingClient {
   private readonly socket: Socket;
   private everConnected = false;
+  private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     server: string,
@@ -36,6 +44,8 @@ export class SignalingClient {
       timeout: 8000,
     });
     this.socket.on('connect', () => {
+      if (this.giveUpTimer) clearTimeout(this.giveUpTimer);
+      this.giveUpTimer = undefined;
       const again = this.everConnected;
       this.everConnected = true;
       on.status('connected');
@@ -44,7 +54,16 @@ export class SignalingClient {
     this.socket.on('disconnect', (reason) => {
       // The server or we closed it on purpose: no retry.
       if (reason === 'io server disconnect' || reason === 'io client disconnect') on.status('disconnected');
-      else on.status('reconnecting');
+      else {
+        on.status('reconnecting');
+        this.giveUpTimer ??= setTimeout(() => {
+          this.giveUpTimer = undefined;
+          if (this.socket.connected) return;
+          this.socket.disconnect();
+          on.status('disconnected');
+          on.failed(new FitError(ErrorCode.ServerUnreachable, `Lost the connection to the class for ${RECONNECT_GIVE_UP_MS / 1000} s. Check your network, then rejoin.`));
+        }, RECONNECT_GIVE_UP_MS);
+      }
     });
     this.socket.on('connect_error', (err: Error & { data?: ErrorBody }) => {
       if (err.data?.code) {
@@ -75,6 +94,7 @@ export class SignalingClient {
   }
 
   close(): void {
+    if (this.giveUpTimer) clearTimeout(this.giveUpTimer);
     this.socket.disconnect();
   }
 }
