@@ -9,9 +9,9 @@ import { makeApiKey } from '../../backend/auth/api-keys.js';
 import { signJoinToken } from '../../backend/auth/join-token.js';
 import type { RunningServer } from '../../backend/main.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
-import type { ClassStateView } from '../../protocol/class-state.js';
 import type { BoardState, SharedFile } from '../../protocol/social.js';
 import { startBackend } from '../support/backend.js';
+import { stateWhere } from '../support/waits.js';
 import { connect, connected, nextEvent, request } from '../support/socket-client.js';
 
 /* Capacity and the waitlist, the whiteboard, and shared files: real backend, real sockets. */
@@ -60,18 +60,6 @@ async function joinOn(socket: Socket) {
   return request(socket, 'room:join', { rtpCapabilities: caps });
 }
 
-function stateWhere(s: Socket, pred: (st: ClassStateView) => boolean, timeoutMs = 5000): Promise<ClassStateView> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no matching class:state')), timeoutMs);
-    const on = (st: ClassStateView) => {
-      if (!pred(st)) return;
-      clearTimeout(timer);
-      s.off('class:state', on);
-      resolve(st);
-    };
-    s.on('class:state', on);
-  });
-}
 
 test('50 racing joins against a limit of 20: exactly 20 seated, the rest wait in line, a leaver’s seat goes to the first in line', { timeout: 120_000 }, async () => {
   const classId = await newClass(20);

@@ -9,9 +9,9 @@ import { makeApiKey } from '../../backend/auth/api-keys.js';
 import { signJoinToken } from '../../backend/auth/join-token.js';
 import type { RunningServer } from '../../backend/main.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
-import type { ClassStateView } from '../../protocol/class-state.js';
 import type { ChatMessage } from '../../protocol/social.js';
 import { startBackend } from '../support/backend.js';
+import { stateWhere } from '../support/waits.js';
 import { connect, connected, nextEvent, request } from '../support/socket-client.js';
 
 /* Chat, hands and reactions over real sockets to the real backend (mediasoup, PGlite on disk). */
@@ -63,18 +63,6 @@ function inbox(s: Socket): ChatMessage[] {
   return got;
 }
 
-function stateWhere(s: Socket, pred: (st: ClassStateView) => boolean, timeoutMs = 5000): Promise<ClassStateView> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no matching class:state')), timeoutMs);
-    const on = (st: ClassStateView) => {
-      if (!pred(st)) return;
-      clearTimeout(timer);
-      s.off('class:state', on);
-      resolve(st);
-    };
-    s.on('class:state', on);
-  });
-}
 
 const until = async (cond: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;

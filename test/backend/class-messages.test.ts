@@ -9,6 +9,7 @@ import type { RunningServer } from '../../backend/main.js';
 import { DEMO_CLASS_ID, DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import type { ClassStateView, Level } from '../../protocol/class-state.js';
 import { startBackend } from '../support/backend.js';
+import { stateWhere } from '../support/waits.js';
 import { connect, connected, nextEvent, request } from '../support/socket-client.js';
 
 /* The fitness messages over real sockets to the real backend (mediasoup, PGlite on disk). */
@@ -41,19 +42,6 @@ async function join(sub: string, role: 'coach' | 'member', level?: Level, token?
 }
 
 
-/** The first class state on `s` that satisfies `pred` (earlier broadcasts may still be in flight). */
-function stateWhere(s: Socket, pred: (st: ClassStateView) => boolean, timeoutMs = 5000): Promise<ClassStateView> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no matching class:state')), timeoutMs);
-    const on = (st: ClassStateView) => {
-      if (!pred(st)) return;
-      clearTimeout(timer);
-      s.off('class:state', on);
-      resolve(st);
-    };
-    s.on('class:state', on);
-  });
-}
 
 test('a whole class over the socket: refusals for members, coach controls reach everyone, reps are idempotent', { timeout: 60_000 }, async () => {
   const coach = await join('coach-sam', 'coach');

@@ -6,6 +6,7 @@ import type { RunningServer } from '../../backend/main.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import type { PlaybackInfo, StreamCreated } from '../../protocol/streams.js';
 import { startBackend } from '../support/backend.js';
+import { until } from '../support/waits.js';
 
 /* RTMP in: Debian's FFmpeg pushes a test pattern as an encoder would (OBS…); a wrong key is refused. */
 
@@ -35,15 +36,6 @@ function push(url: string, seconds: number): { done: Promise<number | null> } {
   return { done: new Promise((resolve) => p.once('exit', (code) => resolve(code))) };
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('an encoder pushing with the stream key becomes a playable HLS ladder; a wrong key is refused', { timeout: 120_000 }, async () => {
   const stream = (await (await api('/v1/streams', 'POST', { title: 'OBS live', source: { type: 'rtmp' } })).json()) as StreamCreated;
@@ -66,11 +58,11 @@ test('an encoder pushing with the stream key becomes a playable HLS ladder; a wr
   await new Promise((r) => setTimeout(r, 1500));
   const t0 = Date.now();
   const good = push(`${stream.ingest.rtmpUrl}/${stream.ingest.streamKey}`, 20);
-  const info = await until('the pushed stream is encoding', playback, (p) => p.masterUrl !== null);
+  const info = await until('the pushed stream is encoding', playback, (p) => p.masterUrl !== null, 30_000, 250);
   const base = new URL(info.masterUrl!, server.url);
   const master = await (await fetch(base)).text();
   for (const name of ['720p', '480p', '360p']) {
-    const text = await until(`${name} segments`, () => fetch(new URL(`${name}/index.m3u8`, base)).then((r) => (r.ok ? r.text() : '')), (t) => t.split('\n').filter((l) => l.endsWith('.ts')).length >= 2);
+    const text = await until(`${name} segments`, () => fetch(new URL(`${name}/index.m3u8`, base)).then((r) => (r.ok ? r.text() : '')), (t) => t.split('\n').filter((l) => l.endsWith('.ts')).length >= 2, 30_000, 250);
     assert.match(master, new RegExp(`${name}/index.m3u8`));
     assert.match(text, /#EXTINF:/);
   }

@@ -5,6 +5,7 @@ import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import type { PlaybackInfo, StreamCreated } from '../../protocol/streams.js';
 import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
+import { until } from '../support/waits.js';
 
 /*
  * A class broadcast: the coach publishes in chromium; the class leaves mediasoup through
@@ -13,15 +14,6 @@ import { probeVideo } from '../support/video.js';
 
 const stack = useLiveStack();
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmpeg comes back and the playlist continues', { timeout: 180_000 }, async () => {
   const { server } = stack;
@@ -36,7 +28,7 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   assert.equal((await api(`/v1/streams/${stream.id}/start`, 'POST')).status, 200);
   const { token } = (await (await api(`/v1/streams/${stream.id}/join`, 'POST', { identity: 'viewer-1', name: 'Viewer' })).json()) as { token: string };
   const playback = () => fetch(`${server.url}/api/v1/streams/${stream.id}/playback`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<PlaybackInfo>);
-  const info = await until('the stream is encoding', playback, (p) => p.masterUrl !== null);
+  const info = await until('the stream is encoding', playback, (p) => p.masterUrl !== null, 30_000, 250);
   const base = new URL(info.masterUrl!, server.url);
 
   const master = await fetch(base);
@@ -49,7 +41,7 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   const variant = (name: string) => fetch(new URL(`${name}/index.m3u8`, base)).then(async (r) => ({ status: r.status, cache: r.headers.get('cache-control'), text: r.status === 200 ? await r.text() : '' }));
   const segmentsOf = (text: string) => text.split('\n').filter((l) => l.endsWith('.ts'));
   for (const name of ['720p', '480p', '360p']) {
-    const v = await until(`${name} has segments`, () => variant(name), (x) => segmentsOf(x.text).length >= 2);
+    const v = await until(`${name} has segments`, () => variant(name), (x) => segmentsOf(x.text).length >= 2, 30_000, 250);
     assert.equal(v.cache, 'public, max-age=1');
     assert.match(v.text, /#EXT-X-TARGETDURATION:[12]\n/, 'one-second segments, a non-zero target duration');
     const seg = await fetch(new URL(`${name}/${segmentsOf(v.text).at(-1)}`, base));
@@ -77,13 +69,13 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   await viewer.close();
 
   // kill -9 FFmpeg: it is started again and the same playlist goes on after a discontinuity.
-  const before = await until('a few seconds of 720p', () => variant('720p'), (x) => segmentsOf(x.text).length >= 4);
+  const before = await until('a few seconds of 720p', () => variant('720p'), (x) => segmentsOf(x.text).length >= 4, 30_000, 250);
   const lastBefore = segmentsOf(before.text).at(-1)!;
   const encoder = server.streams.encoderOf(stream.id)!;
   const pid = encoder.pid!;
   const tKill = Date.now();
   process.kill(pid, 'SIGKILL');
-  const after = await until('the 720p playlist continues after the restart', () => variant('720p'), (x) => x.text.includes('#EXT-X-DISCONTINUITY') && segmentsOf(x.text).at(-1)! > lastBefore && segmentsOf(x.text).length >= 2);
+  const after = await until('the 720p playlist continues after the restart', () => variant('720p'), (x) => x.text.includes('#EXT-X-DISCONTINUITY') && segmentsOf(x.text).at(-1)! > lastBefore && segmentsOf(x.text).length >= 2, 30_000, 250);
   assert.notEqual(encoder.pid, pid);
   const segs = segmentsOf(after.text);
   assert.equal(new Set(segs).size, segs.length, 'no segment name is reused (CDNs cache them for good)');
