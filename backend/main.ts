@@ -80,6 +80,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     const demo = await repos.streams.get(DEMO_STREAM_ID);
     if (demo && demo.status !== 'live') await repos.streams.setStatus(DEMO_STREAM_ID, 'live');
   }
+  await repos.recordings.failUnfinished();
   // Broadcasts that were live when the previous run stopped carry on (same playlists).
   for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
   const stateOf = (live: LiveClass) => liveClasses.sendState(live);

@@ -15,8 +15,9 @@ import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import { chatApi } from './chat-api.js';
-import { hlsFiles, streamsApi } from './streams-api.js';
+import { hlsFiles, recordingsApi, streamsApi } from './streams-api.js';
 import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
+import { buildOpenApiDocument, DOCS_CSP, renderDocsHtml } from './openapi.js';
 
 export interface HttpDeps {
   repos: Repositories;
@@ -40,13 +41,17 @@ export interface HttpDeps {
   rtmp: { publicHost: string; minPort: number; maxPort: number };
 }
 
-const devTokenSchema = z.object({
+/** `POST /api/dev/token` (dev mode only). */
+export const devTokenSchema = z.object({
   classId: z.string().min(1).max(128),
   role: roleSchema,
   name: z.string().trim().min(1).max(80),
   identity: z.string().min(1).max(256).optional(),
   moderator: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
 });
+
+/** `POST /api/dev/viewer-token` (dev mode only). */
+export const devViewerTokenSchema = z.object({ streamId: z.string().min(1).max(128), name: z.string().trim().min(1).max(80) }).strict();
 
 /** The demo pages run under a strict policy, as a careful club site would: no inline code. */
 const DEMO_CSP = [
@@ -94,6 +99,23 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ routerRtpCapabilities: deps.rtpCapabilities });
   });
 
+  // The API described as OpenAPI 3.1 (backend/http/openapi.ts), and as a page made from it.
+  const openApi = buildOpenApiDocument({ dev: deps.dev });
+  const openApiJson = JSON.stringify(openApi);
+  const docsHtml = renderDocsHtml(openApi);
+  api.get('/docs/openapi.json', (_req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/json').send(openApiJson);
+  });
+  api.get('/docs', (_req, res) => {
+    res.setHeader('Content-Security-Policy', DOCS_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('html').send(docsHtml);
+  });
+
   api.get('/classes/:id', async (req, res) => {
     const record = await deps.repos.classes.get(req.params.id!);
     if (!record) throw new AppError(ErrorCode.ClassNotFound, 'No such class', 404);
@@ -126,7 +148,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       await limiter.consume(req.ip ?? 'unknown').catch(() => {
         throw new AppError(ErrorCode.RateLimited, 'Too many token requests', 429);
       });
-      const body = z.object({ streamId: z.string().min(1).max(128), name: z.string().trim().min(1).max(80) }).strict().safeParse(req.body);
+      const body = devViewerTokenSchema.safeParse(req.body);
       if (!body.success) throw new AppError(ErrorCode.BadRequest, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       const stream = await deps.repos.streams.get(body.data.streamId);
       if (!stream || stream.clubId !== DEMO_CLUB_ID) throw new AppError(ErrorCode.StreamNotFound, 'Dev viewer tokens are only for the demo club', 404);
@@ -166,7 +188,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   );
   api.use('/v1/chat', chatApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, filterChanged: deps.chatFilterChanged }));
   api.use('/v1/files', filesApi(deps.repos, deps.files));
-  api.use('/v1/streams', streamsApi({ repos: deps.repos, streams: deps.streams, links: deps.hlsLinks, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, rtmp: deps.rtmp }));
+  const streamDeps = { repos: deps.repos, streams: deps.streams, links: deps.hlsLinks, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, rtmp: deps.rtmp };
+  api.use('/v1/streams', streamsApi(streamDeps));
+  api.use('/v1/recordings', recordingsApi(streamDeps));
   api.use('/public', publicScheduleApi(deps.repos));
 
   api.use((_req, _res, next) => next(new AppError(ErrorCode.NotFound, 'No such endpoint', 404)));

@@ -6,7 +6,8 @@ import { AppError } from '../errors.js';
 import type { Repositories } from '../store/repositories.js';
 import { callerFrom, clubOnly, zodMessage } from './callers.js';
 
-const filterSchema = z.object({ words: z.array(z.string().max(64)).max(500) }).strict();
+/** `PUT /api/v1/chat/filter`. */
+export const filterSchema = z.object({ words: z.array(z.string().max(64)).max(500) }).strict();
 
 /** `/api/v1/chat`: a club's word filter and the messages its members reported (club API key). */
 export function chatApi(deps: { repos: Repositories; tokenMaxTtlSeconds: number; filterChanged(clubId: string, words: string[]): void }): express.Router {

@@ -7,7 +7,7 @@ import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type P
 import { signViewerToken, verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { AppError } from '../errors.js';
 import type { Repositories } from '../store/repositories.js';
-import type { StreamRecord } from '../store/stream-repository.js';
+import type { RecordingRecord, StreamRecord } from '../store/stream-repository.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import { LADDER } from '../streams/hls-encoder.js';
 import { pickRtmpPort, rtmpKey } from '../streams/rtmp-ingest.js';
@@ -145,6 +145,12 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
     res.json({ streamId: s.id, peakViewers: Math.max(now, ...a.concurrency.map((p) => p.viewers)), uniqueViewers: a.uniqueViewers, totalWatchSeconds: a.totalWatchSeconds, concurrency: a.concurrency });
   });
 
+  router.get('/:id/recordings', async (req, res) => {
+    const s = await clubStream(req);
+    const list = await repos.recordings.listByClub(s.clubId, s.id);
+    res.json({ recordings: list.map((r) => recordingInfo(r, deps.links)) });
+  });
+
   /** What the player needs; refused when the stream is at its viewer limit (for someone not yet watching). */
   router.get('/:id/playback', async (req, res) => {
     const { viewer: v, stream } = await viewer(req);
@@ -184,6 +190,90 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
   return router;
 }
 
+export interface RecordingInfo {
+  id: string;
+  streamId: string;
+  status: RecordingRecord['status'];
+  durationSeconds: number | null;
+  startedAt: string;
+  endedAt: string | null;
+  /** The HLS VOD playlist (signed, relative to the server), once ready. */
+  hls: { url: string; expiresAt: number } | null;
+  mp4: { status: RecordingRecord['mp4Status']; url: string | null };
+}
+
+function recordingInfo(r: RecordingRecord, links: HlsLinks): RecordingInfo {
+  const ready = r.status === 'ready';
+  return {
+    id: r.id,
+    streamId: r.streamId,
+    status: r.status,
+    durationSeconds: r.durationSeconds,
+    startedAt: r.startedAt.toISOString(),
+    endedAt: r.endedAt?.toISOString() ?? null,
+    hls: ready ? links.file(r.id, 'index.m3u8') : null,
+    mp4: { status: r.mp4Status, url: r.mp4Status === 'ready' ? links.file(r.id, 'recording.mp4').url : null },
+  };
+}
+
+/**
+ * `/api/v1/recordings`: the club's recordings (API key): list, details with signed links, an MP4
+ * on request; and for a viewer of the stream (viewer token), what the player needs to play one.
+ */
+export function recordingsApi(deps: StreamsApiDeps): express.Router {
+  const router = express.Router();
+  const { repos } = deps;
+  const caller = callerFrom(repos, deps.tokenMaxTtlSeconds);
+
+  async function clubRecording(req: Request): Promise<RecordingRecord> {
+    const c = clubOnly(await caller(req));
+    const r = await repos.recordings.get(String(req.params.id));
+    if (!r || r.clubId !== c.clubId) throw new AppError(ErrorCode.NotFound, 'No such recording', 404);
+    return r;
+  }
+
+  router.get('/', async (req, res) => {
+    const c = clubOnly(await caller(req));
+    res.json({ recordings: (await repos.recordings.listByClub(c.clubId)).map((r) => recordingInfo(r, deps.links)) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(recordingInfo(await clubRecording(req), deps.links));
+  });
+
+  /** Makes the MP4 (a remux, no re-encoding); poll the recording for `mp4.status`. */
+  router.post('/:id/mp4', async (req, res) => {
+    const r = await clubRecording(req);
+    if (r.status !== 'ready') throw new AppError(ErrorCode.BadRequest, 'The recording is not ready yet', 409);
+    if (r.mp4Status !== 'ready' && r.mp4Status !== 'making') await deps.streams.makeMp4(r.id);
+    res.status(202).json(recordingInfo((await repos.recordings.get(r.id))!, deps.links));
+  });
+
+  /** For `<fit-live-stream recording-id>`: a viewer token of the recording's stream plays it. */
+  router.get('/:id/playback', async (req, res) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
+    const v = await verifyViewerToken(bearer, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
+    const r = await repos.recordings.get(String(req.params.id));
+    if (!r || r.clubId !== v.clubId || r.streamId !== v.streamId || r.status !== 'ready') throw new AppError(ErrorCode.NotFound, 'No such recording for this token', 404);
+    const stream = await repos.streams.get(r.streamId);
+    const link = deps.links.file(r.id, 'index.m3u8');
+    const info: PlaybackInfo = {
+      streamId: r.streamId,
+      title: stream?.title ?? '',
+      status: 'ended',
+      posterUrl: stream?.posterUrl ?? null,
+      masterUrl: link.url,
+      renditions: [{ name: LADDER[0].name, width: LADDER[0].width, height: LADDER[0].height, bitrate: LADDER[0].bitrate }],
+      viewers: 0,
+      expiresAt: Math.min(link.expiresAt, v.expiresAt * 1000),
+    };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(info);
+  });
+  return router;
+}
+
 /** `GET /hls/<stream>/<exp>/<sig>/<file>`: the ladder's playlists and segments, for players and CDNs. */
 export function hlsFiles(streams: StreamManager, links: HlsLinks): express.Router {
   const router = express.Router();
@@ -196,9 +286,19 @@ export function hlsFiles(streams: StreamManager, links: HlsLinks): express.Route
       res.setHeader('Access-Control-Allow-Origin', '*');
       return next(err);
     }
-    // Only the ladder's own files: playlists and segments, no way out of the stream's folder.
-    if (!/^(master\.m3u8|[0-9a-z]+\/(index\.m3u8|seg_\d+\.ts))$/.test(file!)) return next(new AppError(ErrorCode.NotFound, 'No such file', 404));
-    const full = path.join(streams.dirOf(streamId!), file!);
+    // Only the ladder's own files (or a recording's): no way out of the folder.
+    const recording = streamId!.startsWith('r_');
+    const allowed = recording ? /^(index\.m3u8|seg_\d+\.ts|recording\.mp4)$/ : /^(master\.m3u8|[0-9a-z]+\/(index\.m3u8|seg_\d+\.ts))$/;
+    if (!allowed.test(file!)) return next(new AppError(ErrorCode.NotFound, 'No such file', 404));
+    const full = path.join(recording ? streams.recordingDir(streamId!) : streams.dirOf(streamId!), file!);
+    if (recording) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      // A finished recording never changes.
+      res.sendFile(full, { headers: { 'Cache-Control': 'public, max-age=3600', ...(file === 'recording.mp4' ? { 'Content-Disposition': 'attachment; filename="recording.mp4"' } : {}) } }, (err) => {
+        if (err && !res.headersSent) next(new AppError(ErrorCode.NotFound, 'Not there', 404));
+      });
+      return;
+    }
     res.setHeader('Access-Control-Allow-Origin', '*');
     const playlist = file!.endsWith('.m3u8');
     if (playlist && file !== 'master.m3u8') {

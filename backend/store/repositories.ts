@@ -2,7 +2,7 @@ import type { Level, Plan } from '../../protocol/class-state.js';
 import type { ClassSnapshot } from '../classes/class-rules.js';
 import type { BoardState, ChatMessage, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
-import { streamRepository } from './stream-repository.js';
+import { recordingRepository, streamRepository } from './stream-repository.js';
 
 export interface Club {
   id: string;
@@ -359,5 +359,6 @@ export function createRepositories(db: Q) {
     boards: boardRepository(db),
     files: fileRepository(db),
     streams: streamRepository(db),
+    recordings: recordingRepository(db),
   };
 }

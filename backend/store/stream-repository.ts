@@ -108,3 +108,52 @@ export function streamRepository(db: Q) {
     },
   };
 }
+
+export interface RecordingRecord {
+  id: string;
+  streamId: string;
+  clubId: string;
+  status: 'recording' | 'ready' | 'failed';
+  durationSeconds: number | null;
+  mp4Status: 'none' | 'making' | 'ready' | 'failed';
+  startedAt: Date;
+  endedAt: Date | null;
+}
+
+export function recordingRepository(db: Q) {
+  const map = (r: Record<string, unknown>): RecordingRecord => ({
+    id: r.id as string,
+    streamId: r.stream_id as string,
+    clubId: r.club_id as string,
+    status: r.status as RecordingRecord['status'],
+    durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds),
+    mp4Status: r.mp4_status as RecordingRecord['mp4Status'],
+    startedAt: r.started_at as Date,
+    endedAt: (r.ended_at as Date | null) ?? null,
+  });
+  return {
+    async create(r: { id: string; streamId: string; clubId: string }): Promise<RecordingRecord> {
+      const { rows } = await db.query('INSERT INTO recordings (id, stream_id, club_id) VALUES ($1, $2, $3) RETURNING *', [r.id, r.streamId, r.clubId]);
+      return map(rows[0]!);
+    },
+    async get(id: string): Promise<RecordingRecord | undefined> {
+      const { rows } = await db.query('SELECT * FROM recordings WHERE id = $1', [id]);
+      return rows[0] && map(rows[0]);
+    },
+    async listByClub(clubId: string, streamId?: string): Promise<RecordingRecord[]> {
+      const { rows } = await db.query('SELECT * FROM recordings WHERE club_id = $1 AND ($2::text IS NULL OR stream_id = $2) ORDER BY started_at DESC, id', [clubId, streamId ?? null]);
+      return rows.map(map);
+    },
+    async finish(id: string, status: 'ready' | 'failed', durationSeconds: number | null): Promise<void> {
+      await db.query('UPDATE recordings SET status = $2, duration_seconds = $3, ended_at = now() WHERE id = $1', [id, status, durationSeconds]);
+    },
+    async setMp4(id: string, status: RecordingRecord['mp4Status']): Promise<void> {
+      await db.query('UPDATE recordings SET mp4_status = $2 WHERE id = $1', [id, status]);
+    },
+    /** Recordings a stopped process left half-made. */
+    async failUnfinished(): Promise<void> {
+      await db.query(`UPDATE recordings SET status = 'failed', ended_at = now() WHERE status = 'recording'`);
+      await db.query(`UPDATE recordings SET mp4_status = 'failed' WHERE mp4_status = 'making'`);
+    },
+  };
+}

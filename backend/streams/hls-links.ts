@@ -20,9 +20,14 @@ export class HlsLinks {
 
   /** The signed master playlist path (relative to the server) and when it stops working. */
   master(streamId: string, now = Date.now()): { url: string; expiresAt: number } {
+    return this.file(streamId, 'master.m3u8', now);
+  }
+
+  /** A signed path to any file of a stream's (or a recording's) folder. */
+  file(id: string, file: string, now = Date.now()): { url: string; expiresAt: number } {
     const w = this.windowSeconds;
     const exp = (Math.floor(now / 1000 / w) + 2) * w;
-    return { url: `/hls/${encodeURIComponent(streamId)}/${exp}/${this.sig(streamId, exp)}/master.m3u8`, expiresAt: exp * 1000 };
+    return { url: `/hls/${encodeURIComponent(id)}/${exp}/${this.sig(id, exp)}/${file}`, expiresAt: exp * 1000 };
   }
 
   verify(streamId: string, exp: string, sig: string, now = Date.now()): void {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
@@ -5,13 +6,15 @@ import type { LiveClasses } from '../signaling/live-classes.js';
 import type { Repositories } from '../store/repositories.js';
 import type { StreamRecord } from '../store/stream-repository.js';
 import { ClassEgress } from './class-egress.js';
-import { HlsEncoder } from './hls-encoder.js';
+import { HlsEncoder, LADDER } from './hls-encoder.js';
+import { Recorder, makeMp4 } from './recorder.js';
 import { WRONG_KEY_LINE, rtmpInputArgs, rtmpKey } from './rtmp-ingest.js';
 
 interface Running {
   encoder: HlsEncoder;
   egress: ClassEgress | undefined;
   sampler: NodeJS.Timeout;
+  recording: { id: string; recorder: Recorder } | undefined;
 }
 
 /**
@@ -32,6 +35,17 @@ export class StreamManager {
 
   dirOf(streamId: string): string {
     return path.join(this.hlsRoot, streamId);
+  }
+
+  /** Where a recording's HLS VOD (and MP4) lives. */
+  recordingDir(recordingId: string): string {
+    return path.join(this.hlsRoot, 'recordings', recordingId);
+  }
+
+  /** Makes a recording's MP4 (in the background); its status is in the store. */
+  async makeMp4(recordingId: string): Promise<void> {
+    await this.repos.recordings.setMp4(recordingId, 'making');
+    void makeMp4(this.recordingDir(recordingId), this.logger).then((ok) => this.repos.recordings.setMp4(recordingId, ok ? 'ready' : 'failed'));
   }
 
   isRunning(streamId: string): boolean {
@@ -71,7 +85,15 @@ export class StreamManager {
     }
     const sampler = setInterval(() => void this.sample(stream.id), this.sampleEveryMs);
     sampler.unref();
-    this.running.set(stream.id, { encoder, egress, sampler });
+    let recording: Running['recording'];
+    if (stream.record) {
+      const id = `r_${crypto.randomBytes(8).toString('base64url')}`;
+      await this.repos.recordings.create({ id, streamId: stream.id, clubId: stream.clubId });
+      const recorder = new Recorder(path.join(dir, LADDER[0].name, 'index.m3u8'), this.recordingDir(id), log);
+      recorder.start();
+      recording = { id, recorder };
+    }
+    this.running.set(stream.id, { encoder, egress, sampler, recording });
     log.info({ source: stream.source }, 'broadcast started');
   }
 
@@ -87,6 +109,10 @@ export class StreamManager {
     clearInterval(r.sampler);
     r.egress?.close();
     await r.encoder.stop();
+    if (r.recording) {
+      const { ok, durationSeconds } = await r.recording.recorder.finish();
+      await this.repos.recordings.finish(r.recording.id, ok ? 'ready' : 'failed', ok ? durationSeconds : null);
+    }
     await this.sample(streamId);
     this.logger.info({ streamId }, 'broadcast stopped');
   }

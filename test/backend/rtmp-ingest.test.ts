@@ -70,3 +70,40 @@ test('an encoder pushing with the stream key becomes a playable HLS ladder; a wr
   assert.equal((await api(`/v1/streams/${stream.id}/stop`, 'POST')).status, 200);
   await good.done;
 });
+
+test('a recorded broadcast becomes HLS VOD, and an MP4 on request, through signed links', { timeout: 120_000 }, async () => {
+  const stream = (await (await api('/v1/streams', 'POST', { title: 'Recorded', source: { type: 'rtmp' }, record: true })).json()) as StreamCreated;
+  await api(`/v1/streams/${stream.id}/start`, 'POST');
+  await new Promise((r) => setTimeout(r, 500));
+  const pushed = push(`${stream.ingest!.rtmpUrl}/${stream.ingest!.streamKey}`, 6);
+  await pushed.done;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await api(`/v1/streams/${stream.id}/stop`, 'POST')).status, 200);
+
+  type Rec = { id: string; status: string; durationSeconds: number | null; hls: { url: string } | null; mp4: { status: string; url: string | null } };
+  const list = (await (await api(`/v1/streams/${stream.id}/recordings`)).json()) as { recordings: Rec[] };
+  assert.equal(list.recordings.length, 1);
+  const rec = list.recordings[0]!;
+  assert.equal(rec.status, 'ready');
+  assert.ok(rec.durationSeconds! >= 3, `about the pushed length (${rec.durationSeconds} s)`);
+  const vod = await (await fetch(new URL(rec.hls!.url, server.url))).text();
+  assert.match(vod, /#EXT-X-PLAYLIST-TYPE:EVENT|#EXT-X-PLAYLIST-TYPE:VOD/);
+  assert.match(vod, /#EXT-X-ENDLIST/);
+  const firstSeg = vod.split('\n').find((l) => l.endsWith('.ts'))!;
+  assert.equal((await fetch(new URL(firstSeg, new URL(rec.hls!.url, server.url)))).status, 200);
+
+  // The MP4: made on request, then downloadable.
+  assert.equal((await api(`/v1/recordings/${rec.id}/mp4`, 'POST')).status, 202);
+  const ready = await until('the MP4 is made', async () => (await (await api(`/v1/recordings/${rec.id}`)).json()) as Rec, (r) => r.mp4.status !== 'making', 30_000, 250);
+  assert.equal(ready.mp4.status, 'ready');
+  const mp4 = Buffer.from(await (await fetch(new URL(ready.mp4.url!, server.url))).arrayBuffer());
+  assert.equal(mp4.subarray(4, 8).toString('latin1'), 'ftyp', 'an MP4 file');
+
+  // A viewer token of the stream plays it; another club's key sees nothing.
+  const { token } = (await (await api(`/v1/streams/${stream.id}/join`, 'POST', { identity: 'v2', name: 'Viewer' })).json()) as { token: string };
+  const playback = (await (await fetch(`${server.url}/api/v1/recordings/${rec.id}/playback`, { headers: { authorization: `Bearer ${token}` } })).json()) as PlaybackInfo;
+  assert.equal(playback.status, 'ended');
+  assert.match(playback.masterUrl!, /\/index\.m3u8$/);
+  assert.equal((await fetch(`${server.url}/api/v1/recordings/${rec.id}/playback`)).status, 401);
+  assert.equal((await api('/v1/recordings')).status, 200);
+});

@@ -11,7 +11,10 @@ export const ADAPT = {
   badLossPct: 10,
   /** … or this round trip (ms) … */
   badRttMs: 800,
-  /** … or flowing video this slow (fps) … */
+  /**
+   * … or flowing video this slow (fps) while it also freezes: low fps alone is as often the
+   * sender (a busy phone, a CPU-bound coach) as our link, and dropping our layer cannot fix that.
+   */
   badFps: 5,
   /** … or the path's own estimate below this (kbps, when the browser offers one). */
   badAvailableKbps: 150,
@@ -72,7 +75,7 @@ export function classifySample(s: AdaptSample): SampleVerdict {
   if (
     (s.lossPct ?? 0) >= ADAPT.badLossPct ||
     (s.rttMs ?? 0) >= ADAPT.badRttMs ||
-    (s.fps !== undefined && s.fps < ADAPT.badFps) ||
+    (s.fps !== undefined && s.fps < ADAPT.badFps && (s.freezes ?? 0) > 0) ||
     (s.availableKbps !== undefined && s.availableKbps < ADAPT.badAvailableKbps)
   )
     return 'bad';
