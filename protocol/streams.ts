@@ -57,7 +57,11 @@ export interface StreamInfo {
   viewers: number;
 }
 
-/** Answer to `POST /api/v1/streams` (the stream key is shown this once). */
+/**
+ * Answer to `POST /api/v1/streams` and `GET /api/v1/streams/:id` (club API key only): an RTMP
+ * stream's ingest URL and key. The key is derived from the club's secret, never stored, so the
+ * club can read it again; rotating the club's secret changes it.
+ */
 export interface StreamCreated extends StreamInfo {
   ingest: { rtmpUrl: string; streamKey: string } | null;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type Request } from 'express';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamCreated, type StreamInfo } from '../../protocol/streams.js';
+import { isOriginAllowed } from '../auth/origins.js';
 import { signViewerToken, verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { AppError } from '../errors.js';
 import type { Repositories } from '../store/repositories.js';
@@ -21,6 +22,22 @@ export interface StreamsApiDeps {
   tokenMaxTtlSeconds: number;
   /** Where encoders push RTMP: the host they are told, and the port range. */
   rtmp: { publicHost: string; minPort: number; maxPort: number };
+}
+
+/**
+ * The viewer behind a request (`Authorization: Bearer` or `?token=`). From a browser, only on
+ * the sites the club allows, as for class tokens: a leaked viewer token does not play elsewhere.
+ */
+async function viewerFrom(req: Request, deps: Pick<StreamsApiDeps, 'repos' | 'tokenMaxTtlSeconds'>): Promise<Viewer> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+  if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
+  const v = await verifyViewerToken(bearer, async (clubId) => (await deps.repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
+  const origin = req.get('origin');
+  if (origin) {
+    const club = await deps.repos.clubs.get(v.clubId);
+    if (!isOriginAllowed(origin, req.get('host'), club?.allowedOrigins ?? [])) throw new AppError(ErrorCode.OriginNotAllowed, 'This site may not show the club’s streams', 403);
+  }
+  return v;
 }
 
 const toInfo = (s: StreamRecord, viewers: number): StreamInfo => ({
@@ -56,9 +73,7 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
   }
 
   async function viewer(req: Request): Promise<{ viewer: Viewer; stream: StreamRecord }> {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-    if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
-    const v = await verifyViewerToken(bearer, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
+    const v = await viewerFrom(req, deps);
     const stream = await repos.streams.get(String(req.params.id));
     if (!stream || stream.clubId !== v.clubId || v.streamId !== stream.id) throw new AppError(ErrorCode.StreamNotFound, 'No such stream for this token', 404);
     return { viewer: v, stream };
@@ -251,9 +266,7 @@ export function recordingsApi(deps: StreamsApiDeps): express.Router {
 
   /** For `<fit-live-stream recording-id>`: a viewer token of the recording's stream plays it. */
   router.get('/:id/playback', async (req, res) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-    if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
-    const v = await verifyViewerToken(bearer, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
+    const v = await viewerFrom(req, deps);
     const r = await repos.recordings.get(String(req.params.id));
     if (!r || r.clubId !== v.clubId || r.streamId !== v.streamId || r.status !== 'ready') throw new AppError(ErrorCode.NotFound, 'No such recording for this token', 404);
     const stream = await repos.streams.get(r.streamId);

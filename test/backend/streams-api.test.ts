@@ -100,3 +100,16 @@ test('HLS links are signed: a forged or stretched path is refused', async () => 
   assert.equal(good!.headers.get('access-control-allow-origin'), '*');
   assert.equal((await fetch(`${server.url}/hls/s_x/1/AAAAAAAAAAAAAAAAAAAAAA/../../etc/passwd`)).status, 404);
 });
+
+test('a viewer token plays only on the sites the club allows', async () => {
+  const created = (await (await call('/v1/streams', key, { method: 'POST', body: { title: 'Origins', source: { type: 'class', classId: DEMO_CLASS_ID } } })).json()) as StreamCreated;
+  const { token } = (await (await call(`/v1/streams/${created.id}/join`, key, { method: 'POST', body: { identity: 'o', name: 'O' } })).json()) as { token: string };
+  const from = (origin: string) => fetch(`${server.url}/api/v1/streams/${created.id}/playback`, { headers: { authorization: `Bearer ${token}`, origin } });
+  assert.equal(await code(await from('https://copycat.example')), 'origin_not_allowed');
+  await server.repos.clubs.setAllowedOrigins(DEMO_CLUB_ID, ['https://club.example']);
+  try {
+    assert.equal((await from('https://club.example')).status, 200);
+  } finally {
+    await server.repos.clubs.setAllowedOrigins(DEMO_CLUB_ID, []);
+  }
+});
