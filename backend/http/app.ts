@@ -15,7 +15,7 @@ import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import { chatApi } from './chat-api.js';
-import { hlsFiles, recordingsApi, streamsApi } from './streams-api.js';
+import { hlsFiles, recordingsApi, streamAnalytics, streamsApi } from './streams-api.js';
 import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
 import { buildOpenApiDocument, DOCS_CSP, renderDocsHtml } from './openapi.js';
 
@@ -141,6 +141,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         ttl,
       );
       res.json({ token, expiresIn: ttl });
+    });
+
+    // DEV ONLY: a demo club stream's analytics for the demo site (a club shows them from its own server, with its API key).
+    api.get('/dev/streams/:id/analytics', async (req, res) => {
+      const stream = await deps.repos.streams.get(String(req.params.id));
+      if (!stream || stream.clubId !== DEMO_CLUB_ID) throw new AppError(ErrorCode.StreamNotFound, 'Dev analytics are only for the demo club', 404);
+      res.json({ ...(await streamAnalytics(deps.repos, stream.id)), title: stream.title, status: stream.status, viewers: await deps.repos.streams.watching(stream.id) });
     });
 
     // DEV ONLY: a viewer token for a demo club stream (demo-site/broadcast.html).

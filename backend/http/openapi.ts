@@ -489,6 +489,18 @@ const OPERATIONS: Op[] = [
     errors: { 404: [ErrorCode.StreamNotFound], 429: [ErrorCode.RateLimited] },
     devOnly: true,
   },
+  {
+    method: 'get',
+    path: '/api/dev/streams/{id}/analytics',
+    id: 'devStreamAnalytics',
+    tag: 'Development',
+    summary: "A demo club stream's analytics (for the demo site's analytics page)",
+    auth: 'public',
+    params: [pathParam('id', 'The stream id')],
+    ok: { description: 'The analytics, with the title, status and viewers now', schema: 'StreamAnalytics' },
+    errors: { 404: [ErrorCode.StreamNotFound] },
+    devOnly: true,
+  },
 
   // Classes ---------------------------------------------------------------------------------
   {

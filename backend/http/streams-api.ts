@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request } from 'express';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamCreated, type StreamInfo } from '../../protocol/streams.js';
+import { streamInputSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamAnalytics, type StreamCreated, type StreamInfo } from '../../protocol/streams.js';
 import { isOriginAllowed } from '../auth/origins.js';
 import { signViewerToken, verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { AppError } from '../errors.js';
@@ -38,6 +38,12 @@ async function viewerFrom(req: Request, deps: Pick<StreamsApiDeps, 'repos' | 'to
     if (!isOriginAllowed(origin, req.get('host'), club?.allowedOrigins ?? [])) throw new AppError(ErrorCode.OriginNotAllowed, 'This site may not show the club’s streams', 403);
   }
   return v;
+}
+
+/** Peak, unique viewers, total watch time and concurrency over time (now included in the peak). */
+export async function streamAnalytics(repos: Repositories, streamId: string): Promise<StreamAnalytics> {
+  const [a, now] = await Promise.all([repos.streams.analytics(streamId), repos.streams.watching(streamId)]);
+  return { streamId, peakViewers: Math.max(now, ...a.concurrency.map((p) => p.viewers)), uniqueViewers: a.uniqueViewers, totalWatchSeconds: a.totalWatchSeconds, concurrency: a.concurrency };
 }
 
 const toInfo = (s: StreamRecord, viewers: number): StreamInfo => ({
@@ -156,8 +162,7 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
 
   router.get('/:id/analytics', async (req, res) => {
     const s = await clubStream(req);
-    const [a, now] = await Promise.all([repos.streams.analytics(s.id), repos.streams.watching(s.id)]);
-    res.json({ streamId: s.id, peakViewers: Math.max(now, ...a.concurrency.map((p) => p.viewers)), uniqueViewers: a.uniqueViewers, totalWatchSeconds: a.totalWatchSeconds, concurrency: a.concurrency });
+    res.json(await streamAnalytics(repos, s.id));
   });
 
   router.get('/:id/recordings', async (req, res) => {

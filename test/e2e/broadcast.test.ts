@@ -85,4 +85,13 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   assert.equal((await api(`/v1/streams/${stream.id}/stop`, 'POST')).status, 200);
   const ended = await variant('720p');
   assert.match(ended.text, /#EXT-X-ENDLIST/, 'the playlist says the broadcast ended');
+
+  // The demo site's analytics page: the viewer above counted, a sample drawn.
+  const page = await (await stack.browser.newContext()).newPage();
+  await page.goto(`${stack.base}/analytics.html?stream=${encodeURIComponent(stream.id)}`);
+  await page.getByTestId('analytics-title').filter({ hasText: 'ended' }).waitFor();
+  assert.ok(Number(await page.getByTestId('unique').textContent()) >= 1, 'the player’s heartbeats counted a viewer');
+  assert.ok(Number(await page.getByTestId('peak').textContent()) >= 1);
+  assert.ok((await page.locator('[data-testid="chart"] rect').count()) >= 1, 'a concurrency sample is drawn');
+  await page.close();
 });
