@@ -1,18 +1,20 @@
 // Stories for <fit-live-stream> in Component Story Format. They render without a backend: a
 // stand-in fetch answers the playback and heartbeat endpoints for the not-started, ended and
-// error states. For a live picture, point `server`/`streamId`/`token` at a running backend.
+// error states. For a live picture, point `server`/`streamId`/`token` at a running backend; for a
+// recording, `server`/`recordingId` and a viewer token of the recording's stream.
 import '../widget/index.js';
 import type { PlaybackInfo } from '../protocol/streams.js';
 
 export default {
   title: 'Elements/fit-live-stream',
   component: 'fit-live-stream',
-  args: { server: 'https://media.example-club.com', streamId: 'sunday-hiit', token: '', poster: '' },
+  args: { server: 'https://media.example-club.com', streamId: 'sunday-hiit', recordingId: '', token: '', poster: '' },
 };
 
 interface Args {
   server: string;
   streamId: string;
+  recordingId: string;
   token: string;
   poster: string;
 }
@@ -30,9 +32,15 @@ function storyFetch(): void {
   const base: PlaybackInfo = { streamId: '', title: 'Sunday HIIT with Sam', status: 'idle', posterUrl: null, masterUrl: null, renditions: [], viewers: 0, expiresAt: Date.now() + 3600_000 };
   window.fetch = async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const rec = /\/api\/v1\/recordings\/r_story-([a-z-]+)\/playback$/.exec(url);
+    if (rec) {
+      return rec[1] === 'elsewhere'
+        ? json(403, { error: { code: 'origin_not_allowed', message: 'This site may not play the club’s streams' } })
+        : json(404, { error: { code: 'not_found', message: 'No such recording for this token' } });
+    }
     const m = /\/api\/v1\/streams\/story-([a-z-]+)\/(playback|heartbeat)$/.exec(url);
     if (!m) return real(input, init);
-    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     switch (m[1]) {
       case 'idle':
         return json(200, { ...base, streamId: 'story-idle', posterUrl: POSTER });
@@ -60,6 +68,37 @@ function player(args: Args, streamId = args.streamId, style = ''): HTMLElement {
 
 /** A real stream: set `server`, `streamId` and a viewer `token` from `POST /api/v1/streams/:id/join`. */
 export const Live = { render: (args: Args) => player(args) };
+
+function recordingPlayer(args: Args, recordingId = args.recordingId): HTMLElement {
+  const el = document.createElement('fit-live-stream');
+  el.setAttribute('server', args.server);
+  el.setAttribute('recording-id', recordingId);
+  el.setAttribute('token', args.token || 'story-token');
+  if (args.poster) el.setAttribute('poster', args.poster);
+  el.setAttribute('style', 'max-width:720px');
+  return el;
+}
+
+/**
+ * A recording (HLS VOD): set `server`, `recordingId` (`r_…`, from `GET /api/v1/streams/:id/recordings`)
+ * and a viewer `token` of the recording's stream. It waits paused, with sound, behind a big Play
+ * button; then a seek bar (arrows ±5 s, Home/End), time / duration, no LIVE or viewer count.
+ */
+export const Recording = {
+  args: { recordingId: 'r_replace-me', poster: POSTER },
+  render: (args: Args) => recordingPlayer(args),
+};
+
+/** A recording that is not there for this token, and one embedded on a site the club does not allow. */
+export const RecordingErrors = {
+  render: (args: Args) => {
+    storyFetch();
+    const wrap = document.createElement('div');
+    wrap.style.cssText = 'display:grid;gap:12px;grid-template-columns:repeat(auto-fill,minmax(320px,1fr))';
+    for (const id of ['r_story-missing', 'r_story-elsewhere']) wrap.append(recordingPlayer(args, id));
+    return wrap;
+  },
+};
 
 /** Not started yet: the poster and "Starts soon" (it polls every 5 s and starts by itself). */
 export const NotStarted = {

@@ -41,7 +41,34 @@ function framesIn(video: HTMLVideoElement, ms: number): Promise<number> {
   });
 }
 
-const stats = async () => (await (await fetch(`${standInUrl}/stats`)).json()) as { refused: number; signed: number; heartbeats: number; segments: number };
+const stats = async () =>
+  (await (await fetch(`${standInUrl}/stats`)).json()) as {
+    playback: number;
+    refused: number;
+    signed: number;
+    heartbeats: number;
+    segments: number;
+    recordingPlayback: number;
+    recordingSegments: number;
+    recordingSigned: number;
+  };
+
+async function mountRecording(recordingId: string, attrs: Record<string, string> = {}): Promise<FitLiveStream> {
+  const el = document.createElement('fit-live-stream');
+  el.setAttribute('server', standInUrl as string);
+  el.setAttribute('recording-id', recordingId);
+  el.setAttribute('token', attrs.token ?? 'viewer-token');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.style.width = '640px';
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
+}
+const pressOn = (target: HTMLElement, key: string) => target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
+/** Waits until a seek has landed and the picture plays on from there. */
+async function settled(video: HTMLVideoElement, what: string): Promise<void> {
+  await until(() => !video.seeking && video.readyState >= 3, 10_000, what);
+}
 /** A trusted click in the middle of an element (web-test-runner drives the real mouse). */
 async function tap(target: HTMLElement): Promise<void> {
   const r = target.getBoundingClientRect();
@@ -180,6 +207,140 @@ describe('<fit-live-stream> with a real HLS stream (backend stand-in)', function
     expect(byTestId(el, 'overlay')!.textContent).to.contain('ended');
     expect(byTestId(el, 'controls')).to.equal(null);
   });
+
+  it('plays a recording (recording-id): paused with sound and a big Play; plays, seeks by keys and by pointer, frames advance; no live extras', async () => {
+    const before = await stats();
+    el = await mountRecording('r_demo', { engine: 'hls' });
+    const states: string[] = [];
+    el.addEventListener('fit-stream-state', (e) => states.push(e.detail.state));
+    await until(() => el!.state === 'recording', 20_000, 'recording');
+    const video = el.video!;
+    await until(() => Number.isFinite(video.duration) && video.duration > 0, 20_000, 'duration known (VOD playlist loaded)');
+    expect(video.duration).to.be.within(11, 13);
+    // Not autoplayed: paused, with sound, behind a big Play button.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(video.paused).to.equal(true, 'a recording waits for Play');
+    expect(video.muted).to.equal(false, 'a recording starts with sound');
+    expect(byTestId(el, 'overlay')!.dataset.state).to.equal('recording');
+    expect(byTestId(el, 'announcer')!.textContent).to.contain('Recording');
+    // A VOD player: no LIVE, no viewer count, no unmute prompt, no quality menu (one rendition).
+    await el.updateComplete;
+    for (const id of ['live', 'viewers', 'unmute', 'quality']) expect(byTestId(el, id), id).to.equal(null);
+    for (const id of ['play', 'mute', 'seek', 'time', 'fullscreen']) expect(byTestId(el, id), id).to.not.equal(null);
+    expect(byTestId(el, 'time')!.textContent!.trim()).to.equal('0:00 / 0:12');
+    expect(el.shadowRoot!.querySelector('[part="base"]')!.getAttribute('aria-label')).to.equal('Recording: Stand-in recording');
+
+    // Play (a real click: sound needs a gesture): it plays unmuted and frames advance.
+    await tap(byTestId(el, 'big-play')!);
+    await until(() => !video.paused && video.readyState >= 3, 10_000, 'playing');
+    expect(video.muted).to.equal(false);
+    await el.updateComplete;
+    expect(byTestId(el, 'big-play')).to.equal(null, 'the big Play goes once playing');
+    expect(await framesIn(video, 1500)).to.be.greaterThan(20, 'frames advance (30 fps)');
+    expect(byTestId(el, 'play')!.getAttribute('aria-label')).to.equal('Pause');
+
+    // The seek bar: a slider; arrows ±5 s, Home/End.
+    const seek = byTestId(el, 'seek')!;
+    expect(seek.getAttribute('role')).to.equal('slider');
+    expect(seek.getAttribute('aria-valuemax')).to.equal('12');
+    pressOn(seek, 'Home');
+    await settled(video, 'seeked to the start');
+    expect(video.currentTime).to.be.lessThan(1);
+    pressOn(seek, 'ArrowRight');
+    await settled(video, 'seeked +5 s');
+    expect(video.currentTime).to.be.within(4.9, 6.5);
+    expect(await framesIn(video, 1000)).to.be.greaterThan(15, 'frames advance after the seek');
+    const t = video.currentTime;
+    pressOn(seek, 'ArrowLeft');
+    await settled(video, 'seeked -5 s');
+    expect(video.currentTime).to.be.within(Math.max(0, t - 5.1), t - 3.5);
+    await until(() => /^0:0\d \/ 0:12$/.test(byTestId(el!, 'time')!.textContent!.trim()), 3000, 'the time shows');
+    // Left/Right arrows from the player itself.
+    const t2 = video.currentTime;
+    press(el, 'ArrowRight');
+    await settled(video, 'seeked +5 s from the player');
+    expect(video.currentTime).to.be.within(t2 + 4.5, t2 + 6.5);
+
+    // A click on the seek bar jumps there (a quarter in: ~3 s).
+    const r = seek.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 4), Math.round(r.y + r.height / 2)] });
+    await settled(video, 'seeked by pointer');
+    expect(video.currentTime).to.be.within(2, 4.5);
+    expect(await framesIn(video, 1000)).to.be.greaterThan(15, 'frames advance after the pointer seek');
+
+    // K pauses, the time stays; End plays out to the end: "Play again".
+    press(el, 'k');
+    await until(() => video.paused, 5000, 'paused');
+    const paused = video.currentTime;
+    await new Promise((r2) => setTimeout(r2, 500));
+    expect(video.currentTime).to.equal(paused);
+    pressOn(seek, 'End');
+    await until(() => video.currentTime > 11.5, 5000, 'at the end');
+    await el.updateComplete;
+    press(el, 'k');
+    await until(() => video.ended, 10_000, 'ended');
+    await el.updateComplete;
+    expect(byTestId(el, 'big-play')!.textContent).to.contain('Play again');
+    expect(el.state).to.equal('recording', 'the element stays a player after the recording ends');
+
+    const after = await stats();
+    expect(after.heartbeats - before.heartbeats).to.equal(0, 'no heartbeats for a recording');
+    expect(after.playback - before.playback).to.equal(0, 'the live playback endpoint is not asked');
+    expect(after.recordingPlayback - before.recordingPlayback).to.be.greaterThanOrEqual(1);
+    expect(after.recordingSegments - before.recordingSegments).to.be.greaterThan(0);
+    expect(states).to.include('recording');
+  });
+
+  for (const engine of ['hls', 'native'] as const) {
+    it(`a recording re-signs its expiring links while it plays (${engine}), keeping its place`, async function () {
+      if (engine === 'native' && !document.createElement('video').canPlayType('application/vnd.apple.mpegurl')) this.skip();
+      const before = await stats();
+      el = await mountRecording('r_short', { engine });
+      await until(() => el!.state === 'recording', 20_000, 'recording');
+      const video = el.video!;
+      await until(() => Number.isFinite(video.duration) && video.duration > 0, 20_000, 'duration');
+      await tap(byTestId(el, 'big-play')!);
+      await until(() => !video.paused && video.readyState >= 3, 10_000, 'playing');
+      // Links are good for 6 s: re-signed ~3 s in. Over 8 s of play it re-signs at least twice,
+      // and the picture runs on from where it was (never back to the start).
+      let last = video.currentTime;
+      for (let i = 0; i < 4; i++) {
+        const n = await framesIn(video, 2000);
+        expect(n, `frames in window ${i}`).to.be.greaterThan(10);
+        expect(video.currentTime, `no jump back in window ${i}`).to.be.greaterThan(last);
+        last = video.currentTime;
+      }
+      expect(el.stream!.state.sourceVersion).to.be.greaterThanOrEqual(2);
+      const after = await stats();
+      expect(after.recordingSigned - before.recordingSigned).to.be.greaterThanOrEqual(2);
+      if (engine === 'hls') expect(after.refused - before.refused).to.equal(0, 'no request went out with an expired signature');
+      // Seeking back after the first links expired still plays (the new signature is used).
+      pressOn(byTestId(el, 'seek')!, 'Home');
+      await settled(video, 'seeked to the start');
+      expect(await framesIn(video, 1000)).to.be.greaterThan(10, 'frames after seeking back');
+    });
+  }
+
+  for (const [recordingId, token, code, text] of [
+    ['r_missing', 'viewer-token', 'not_found', 'recording does not exist'],
+    ['r_demo', 'expired', 'token_expired', 'expired'],
+    ['r_demo', 'elsewhere', 'origin_not_allowed', 'cannot be watched here'],
+  ] as const) {
+    it(`a recording, ${code}: a clear message and fit-error`, async () => {
+      const el2 = document.createElement('fit-live-stream');
+      const error = nextEvent<{ code: string; message: string }>(el2, 'fit-error');
+      el2.setAttribute('server', standInUrl as string);
+      el2.setAttribute('recording-id', recordingId);
+      el2.setAttribute('token', token);
+      document.body.append(el2);
+      el = el2;
+      expect((await error).detail.code).to.equal(code);
+      await el2.updateComplete;
+      expect(el2.getAttribute('state')).to.equal('error');
+      expect(byTestId(el2, 'error-message')!.textContent!.toLowerCase()).to.contain(text);
+      expect(byTestId(el2, 'controls')).to.equal(null);
+    });
+  }
 
   it('uses the browser’s own HLS where there is no Media Source Extensions (iPhone Safari), and never loads hls.js for it', async function () {
     const probe = document.createElement('video');

@@ -5,12 +5,18 @@
 // calls, answering per protocol/streams.ts:
 //   GET  /api/v1/streams/:id/playback   (Bearer token)  -> PlaybackInfo | { error }
 //   POST /api/v1/streams/:id/heartbeat  (Bearer token)  -> HeartbeatAnswer | { error }
+//   GET  /api/v1/recordings/:id/playback (Bearer token) -> PlaybackInfo (status `ended`, a VOD) | { error }
 // Switch test/widget/fit-live-stream.test.ts to the real routes once they land in backend/http.
 //
 // Streams (by id): `live` (playable once ffmpeg has written 3 segments), `short-sig` (the same,
 // URLs signed for 6 s only, so the player has to re-sign while playing), `later` (idle for 4 s
 // after its first request, then live), `over` (ended), `full` (stream_full), anything else
 // stream_not_found. Token `expired` gets token_expired; no token, unauthorized.
+//
+// Recordings (by id): `r_demo`, a 12 s HLS VOD (#EXT-X-ENDLIST, 2 s segments `seg_<n>.ts` with
+// relative links, one 640x360 rendition: as the backend's recordings) made once by ffmpeg on first
+// use, signed like the backend's `/hls/r_…/<exp>/<sig>/index.m3u8`; `r_short`, the same signed for
+// 6 s only; anything else not_found. Token `expired`: token_expired; `elsewhere`: origin_not_allowed.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,7 +34,54 @@ export function hlsStandInPlugin() {
   let stopping = false;
   const sigs = new Map(); // sig -> expires (ms)
   const firstSeen = new Map();
-  const stats = { playback: 0, heartbeats: 0, refused: 0, segments: 0, signed: 0 };
+  const stats = { playback: 0, heartbeats: 0, refused: 0, segments: 0, signed: 0, recordingPlayback: 0, recordingSegments: 0, recordingSigned: 0 };
+  let vodDir;
+  let vodMaking;
+
+  /** The recording: a VOD made once, in well under a second (no -re). */
+  function makeVod() {
+    vodMaking ??= new Promise((resolve, reject) => {
+      vodDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fitlive-vod-'));
+      const p = spawn(
+        'ffmpeg',
+        [
+          ...['-hide_banner', '-loglevel', 'error'],
+          ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=12', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=12'],
+          ...['-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-keyint_min', '30', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-b:v', '800k'],
+          ...['-c:a', 'aac', '-b:a', '64k', '-shortest'],
+          ...['-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_flags', 'independent_segments'],
+          ...['-hls_segment_filename', path.join(vodDir, 'seg_%d.ts'), path.join(vodDir, 'index.m3u8')],
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      p.once('exit', (code) => (code === 0 ? resolve(vodDir) : reject(new Error(`ffmpeg (VOD) exited with ${code}`))));
+    });
+    return vodMaking;
+  }
+
+  async function recording(req, res, id) {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return fail(res, 401, 'token_invalid', 'No viewer token');
+    if (token === 'expired') return fail(res, 401, 'token_expired', 'The viewer token has expired');
+    if (token === 'elsewhere') return fail(res, 403, 'origin_not_allowed', 'This site may not play the club\'s streams');
+    if (id !== 'r_demo' && id !== 'r_short') return fail(res, 404, 'not_found', 'No such recording for this token');
+    await makeVod();
+    stats.recordingPlayback++;
+    stats.recordingSigned++;
+    const sig = `v${++seq}`;
+    const expiresAt = Date.now() + (id === 'r_short' ? 6_000 : 10 * 60_000);
+    sigs.set(sig, expiresAt);
+    send(res, 200, {
+      streamId: 'live',
+      title: 'Stand-in recording',
+      status: 'ended',
+      posterUrl: null,
+      masterUrl: `/hls/${id}/${expiresAt}/${sig}/index.m3u8`,
+      renditions: [{ name: '360p', width: 640, height: 360, bitrate: 864_000 }],
+      viewers: 0,
+      expiresAt,
+    });
+  }
 
   function startFfmpeg() {
     if (ffmpeg) return;
@@ -91,6 +144,25 @@ export function hlsStandInPlugin() {
     if (req.method === 'OPTIONS') return send(res, 204, '');
     const u = new URL(req.url, 'http://x');
     if (u.pathname === '/stats') return send(res, 200, stats);
+    const rec = /^\/api\/v1\/recordings\/([^/]+)\/playback$/.exec(u.pathname);
+    if (rec) {
+      recording(req, res, decodeURIComponent(rec[1])).catch((err) => fail(res, 500, 'internal_error', String(err)));
+      return;
+    }
+    const vod = /^\/hls\/(r_[^/]+)\/(\d+)\/([^/]+)\/(index\.m3u8|seg_\d+\.ts)$/.exec(u.pathname);
+    if (vod) {
+      const [, , exp, sig, file] = vod;
+      const expires = sigs.get(sig);
+      if (!vodDir || !expires || expires < Date.now() || String(expires) !== exp) {
+        stats.refused++;
+        return fail(res, 403, 'forbidden', 'Link expired');
+      }
+      const full = path.join(vodDir, file);
+      if (!fs.existsSync(full)) return fail(res, 404, 'not_found', 'No such file');
+      if (file.endsWith('.m3u8')) return send(res, 200, fs.readFileSync(full, 'utf8'), 'application/vnd.apple.mpegurl');
+      stats.recordingSegments++;
+      return send(res, 200, fs.readFileSync(full), 'video/mp2t');
+    }
     const api = /^\/api\/v1\/streams\/([^/]+)\/(playback|heartbeat)$/.exec(u.pathname);
     if (api) {
       const [, id, what] = api;
@@ -169,6 +241,8 @@ export function hlsStandInPlugin() {
       }
       server?.close();
       if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      await vodMaking?.catch(() => undefined);
+      if (vodDir) fs.rmSync(vodDir, { recursive: true, force: true, maxRetries: 3 });
     },
     serve(context) {
       if (context.path === '/__fitlive/hls-stand-in.js') {

@@ -214,6 +214,103 @@ describe('StreamModel', () => {
   });
 });
 
+describe('StreamModel with a recording (recordingId)', () => {
+  const rec = (patch: Partial<PlaybackInfo> = {}) =>
+    info({ status: 'ended', masterUrl: '/hls/r_1/100/aaa/index.m3u8', renditions: [{ name: '720p', width: 1280, height: 720, bitrate: 3_000_000 }], viewers: 0, ...patch });
+  const recModel = (f: ReturnType<typeof scripted>, extra: Partial<ConstructorParameters<typeof StreamModel>[0]> = {}) => model(f, { recordingId: 'r_1', ...extra });
+
+  it('asks the recording playback endpoint and is ready to play (phase recording), though the answer says ended', async () => {
+    const f = scripted({ playback: [ok(rec())] });
+    const m = recModel(f);
+    expect(m.isRecording).to.equal(true);
+    await m.start();
+    expect(f.calls[0]).to.deep.equal({ url: 'https://media.example.com/api/v1/recordings/r_1/playback', method: 'GET', auth: 'Bearer tok' });
+    expect(m.state.phase).to.equal('recording');
+    expect(m.state.sourceUrl).to.equal('https://media.example.com/hls/r_1/100/aaa/index.m3u8');
+    expect(m.state.sourceVersion).to.equal(1);
+    expect(m.state.renditions.length).to.equal(1);
+    expect(m.state.viewers).to.equal(0);
+    m.dispose();
+  });
+
+  it('sends no heartbeats and polls nothing while it plays', async () => {
+    const f = scripted({ playback: [ok(rec())] });
+    const m = recModel(f);
+    await m.start();
+    m.setPlaying(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(f.calls.map((c) => c.url.split('/').pop())).to.deep.equal(['playback']);
+    expect(m.state.phase).to.equal('recording');
+    m.dispose();
+  });
+
+  it('re-signs before its links expire: a new URL, the version bumps, still a recording', async () => {
+    const f = scripted({ playback: [ok(rec({ expiresAt: Date.now() + 200 })), ok(rec({ masterUrl: '/hls/r_1/200/bbb/index.m3u8', expiresAt: Date.now() + 600_000 }))] });
+    const m = recModel(f, { refreshAheadMs: 100 });
+    await m.start();
+    await until(() => m.state.sourceVersion === 2, 2000, 're-signed');
+    expect(m.state.sourceUrl).to.equal('https://media.example.com/hls/r_1/200/bbb/index.m3u8');
+    expect(m.state.phase).to.equal('recording');
+    expect(f.calls.every((c) => c.url.endsWith('/recordings/r_1/playback'))).to.equal(true);
+    // Segments signed earlier move under the new signature (links in the VOD playlist are relative).
+    expect(resignUrl('https://media.example.com/hls/r_1/100/aaa/seg_3.ts', ['https://media.example.com/hls/r_1/100/aaa/index.m3u8'], m.state.sourceUrl)).to.equal(
+      'https://media.example.com/hls/r_1/200/bbb/seg_3.ts',
+    );
+    m.dispose();
+  });
+
+  it('a refused segment re-signs; a failed re-sign keeps the recording while its link is good', async () => {
+    const f = scripted({ playback: [ok(rec()), 'network', ok(rec({ masterUrl: '/hls/r_1/300/ccc/index.m3u8' }))] });
+    const m = recModel(f);
+    await m.start();
+    await m.sourceRefused();
+    expect(m.state.phase).to.equal('recording');
+    expect(m.state.error?.code).to.equal('server_unreachable');
+    await until(() => m.state.sourceUrl?.includes('/ccc/'), 3000, 'the retry re-signed');
+    expect(m.state.error).to.equal(undefined);
+    m.dispose();
+  });
+
+  for (const [answer, code, words] of [
+    [err(404, 'not_found'), 'not_found', 'recording does not exist'],
+    [{ status: 404, body: undefined }, 'not_found', 'recording does not exist'],
+    [err(401, 'token_expired'), 'token_expired', 'expired'],
+    [err(401, 'token_invalid'), 'token_invalid', 'not signed in'],
+    [err(403, 'origin_not_allowed'), 'origin_not_allowed', 'cannot be watched here'],
+  ] as const) {
+    it(`${code}${(answer as { body?: unknown }).body ? '' : ' (no body)'}: a final error with a plain message, no retry`, async () => {
+      const f = scripted({ playback: [answer, ok(rec())] });
+      const m = recModel(f);
+      await m.start();
+      expect(m.state.phase).to.equal('error');
+      expect(m.state.error?.code).to.equal(code);
+      expect(streamErrorMessage(m.state.error!).toLowerCase()).to.contain(words);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(f.calls.length).to.equal(1, 'not retried by itself');
+      await m.retry();
+      expect(m.state.phase).to.equal('recording', 'retry() tries again');
+      m.dispose();
+    });
+  }
+
+  it('an answer without a playlist is a missing recording', async () => {
+    const f = scripted({ playback: [ok(rec({ masterUrl: null }))] });
+    const m = recModel(f);
+    await m.start();
+    expect(m.state.phase).to.equal('error');
+    expect(m.state.error?.code).to.equal('not_found');
+    m.dispose();
+  });
+
+  it('streamId is ignored when recordingId is set', async () => {
+    const f = scripted({ playback: [ok(rec())] });
+    const m = new StreamModel({ server: 'https://media.example.com', streamId: 'live-1', recordingId: 'r_1', token: 'tok', fetch: f.fetch });
+    await m.start();
+    expect(f.calls[0]!.url).to.equal('https://media.example.com/api/v1/recordings/r_1/playback');
+    m.dispose();
+  });
+});
+
 describe('resignUrl', () => {
   const first = 'https://cdn.example.com/hls/s1/master.m3u8?sig=a&exp=1&v=2';
   const now = 'https://cdn.example.com/hls/s1/master.m3u8?sig=c&exp=3&v=2';

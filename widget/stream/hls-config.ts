@@ -28,15 +28,25 @@ export const LOW_LATENCY: Partial<HlsConfig> = {
   liveDurationInfinity: true,
 };
 
+/**
+ * A recording (HLS VOD) is watched, not chased: buffer well ahead so a slow link does not stall,
+ * and keep some behind for short seeks back. (The live-edge settings above do nothing for VOD.)
+ */
+export const VOD: Partial<HlsConfig> = {
+  maxBufferLength: 30,
+  maxMaxBufferLength: 60,
+  backBufferLength: 30,
+};
+
 /** Playlist/segment answers that mean "your signed URL is no longer good": re-sign and retry. */
 export const REFUSED = new Set([401, 403, 410]);
 
 /**
- * Builds the hls.js config: the low-latency settings, plus URL re-signing (every request goes to
+ * Builds the hls.js config: the low-latency settings (with `vod`, a recording's buffering), plus URL re-signing (every request goes to
  * `rewrite(url)`, so a re-signed source takes effect on the next request without reloading) and
  * retries of refused requests once the model has a fresh signature (`onRefused`).
  */
-export function hlsConfig(rewrite: (url: string) => string, onRefused: () => void): Partial<HlsConfig> {
+export function hlsConfig(rewrite: (url: string) => string, onRefused: () => void, vod = false): Partial<HlsConfig> {
   const retryRefused = (base: RetryConfig): RetryConfig => ({
     ...base,
     // hls.js retries no 4xx by itself; a refused one is worth a retry once re-signed.
@@ -58,6 +68,7 @@ export function hlsConfig(rewrite: (url: string) => string, onRefused: () => voi
   });
   return {
     ...LOW_LATENCY,
+    ...(vod ? VOD : {}),
     xhrSetup(xhr: XMLHttpRequest, url: string) {
       const to = rewrite(url);
       if (to !== url) xhr.open('GET', to, true);

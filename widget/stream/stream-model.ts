@@ -5,13 +5,21 @@ import type { HeartbeatAnswer, PlaybackInfo } from '../../protocol/streams.js';
 /**
  * The DOM-free side of `<fit-live-stream>`: asks the backend what to play
  * (`GET /api/v1/streams/:id/playback`), waits for a stream that has not started, counts the viewer
- * with heartbeats while playing, and keeps the signed playlist URL fresh. The element renders
+ * with heartbeats while playing, and keeps the signed playlist URL fresh. With `recordingId` it
+ * plays a recording instead (`GET /api/v1/recordings/:id/playback`, phase `recording`): an HLS VOD
+ * whose signed URL is kept fresh the same way, with no polling and no heartbeats. The element renders
  * `state` and drives a `<video>`; it tells the model when playback runs (`setPlaying`) and when a
  * playlist or segment was refused (`sourceRefused`).
  */
 
-/** `loading` until the first answer; `idle` = not started yet (poster, "Starts soon"). */
-export type StreamPhase = 'loading' | 'idle' | 'live' | 'ended' | 'error';
+/**
+ * `loading` until the first answer; `idle` = not started yet (poster, "Starts soon"); `recording` =
+ * a recording (HLS VOD) ready to play, only with `recordingId`.
+ */
+export type StreamPhase = 'loading' | 'idle' | 'live' | 'recording' | 'ended' | 'error';
+
+/** The phases with a source to play. */
+export const isPlayable = (phase: StreamPhase): phase is 'live' | 'recording' => phase === 'live' || phase === 'recording';
 
 export type Rendition = PlaybackInfo['renditions'][number];
 
@@ -19,7 +27,7 @@ export interface StreamState {
   phase: StreamPhase;
   title: string;
   posterUrl: string | undefined;
-  /** Absolute, signed master playlist URL while live; changes when it is re-signed. */
+  /** Absolute, signed master (or recording) playlist URL while playable; changes when it is re-signed. */
   sourceUrl: string | undefined;
   /** Bumped whenever `sourceUrl` changes (1 = the first source). */
   sourceVersion: number;
@@ -37,7 +45,10 @@ export type FetchLike = (url: string, init?: { method?: string; headers?: Record
 
 export interface StreamOptions {
   server: string;
+  /** The live stream (ignored when `recordingId` is set). */
   streamId: string;
+  /** Plays this recording (`r_…`) instead; `token` is a viewer token of the recording's stream. */
+  recordingId?: string;
   token: string;
   fetch?: FetchLike;
   now?: () => number;
@@ -56,6 +67,8 @@ export function streamErrorMessage(error: ErrorBody): string {
   switch (error.code) {
     case ErrorCode.StreamNotFound:
       return 'This stream does not exist (or was removed).';
+    case ErrorCode.NotFound:
+      return 'This recording does not exist (or was removed).';
     case ErrorCode.StreamFull:
       return 'This stream is full right now. Try again in a moment.';
     case ErrorCode.StreamNotLive:
@@ -80,6 +93,7 @@ export function streamErrorMessage(error: ErrorBody): string {
 /** Errors that a retry cannot fix without a new token or a different stream. */
 const FINAL_CODES = new Set<string>([
   ErrorCode.StreamNotFound,
+  ErrorCode.NotFound,
   ErrorCode.TokenExpired,
   ErrorCode.TokenInvalid,
   ErrorCode.Unauthorized,
@@ -120,8 +134,15 @@ export class StreamModel extends EventTarget {
     return this.options.server.replace(/\/+$/, '');
   }
 
+  /** Playing a recording (set at construction). */
+  get isRecording(): boolean {
+    return !!this.options.recordingId;
+  }
+
   private url(path: string): string {
-    return `${this.base}/api/v1/streams/${encodeURIComponent(this.options.streamId)}/${path}`;
+    const { recordingId, streamId } = this.options;
+    if (recordingId) return `${this.base}/api/v1/recordings/${encodeURIComponent(recordingId)}/${path}`;
+    return `${this.base}/api/v1/streams/${encodeURIComponent(streamId)}/${path}`;
   }
 
   private set(patch: Partial<StreamState>): void {
@@ -173,7 +194,7 @@ export class StreamModel extends EventTarget {
 
   /** The element reports whether the video is playing: heartbeats run only then. */
   setPlaying(playing: boolean): void {
-    if (this.playing === playing) return;
+    if (this.playing === playing || this.isRecording) return;
     this.playing = playing;
     if (playing && this.state.phase === 'live') void this.heartbeat();
     else if (!playing) this.clear('heartbeat');
@@ -214,12 +235,12 @@ export class StreamModel extends EventTarget {
     }
     if (this.disposed) return;
     if (status >= 200 && status < 300 && isPlaybackInfo(body)) return this.apply(body);
-    const error = status === 0 ? { code: ErrorCode.ServerUnreachable, message: 'Cannot reach the stream server' } : errorOf(body, status);
+    const error = status === 0 ? { code: ErrorCode.ServerUnreachable, message: 'Cannot reach the stream server' } : errorOf(body, status, this.isRecording);
     this.fail(error);
   }
 
   private fail(error: ErrorBody): void {
-    if (error.code === ErrorCode.StreamNotLive) {
+    if (error.code === ErrorCode.StreamNotLive && !this.isRecording) {
       // Not started (or between sessions): wait for it like an idle stream.
       this.set({ phase: this.state.phase === 'ended' ? 'ended' : 'idle', error: undefined, sourceUrl: undefined });
       this.schedule('poll', this.options.idlePollMs ?? 5000, () => void this.load());
@@ -233,7 +254,7 @@ export class StreamModel extends EventTarget {
     // Unreachable, full, rate limited, server error: keep the picture if there is one and retry.
     this.failures++;
     const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** (this.failures - 1));
-    const keepPlaying = this.state.phase === 'live' && this.expiresAt > this.now();
+    const keepPlaying = isPlayable(this.state.phase) && this.expiresAt > this.now();
     this.set(keepPlaying ? { error } : { phase: 'error', error });
     this.schedule('poll', delay, () => void this.load());
   }
@@ -248,14 +269,14 @@ export class StreamModel extends EventTarget {
       error: undefined,
     };
     this.clear('poll');
+    if (this.isRecording) {
+      // A recording answers `ended` with its VOD playlist: it plays as long as there is a link.
+      if (!info.masterUrl) return this.fail({ code: ErrorCode.NotFound, message: 'No such recording' });
+      this.useSource(info, 'recording', { ...common, viewers: 0 });
+      return;
+    }
     if (info.status === 'live' && info.masterUrl) {
-      const sourceUrl = new URL(info.masterUrl, `${this.base}/`).href;
-      const changed = sourceUrl !== this.state.sourceUrl;
-      this.expiresAt = info.expiresAt;
-      this.set({ ...common, phase: 'live', sourceUrl, sourceVersion: changed ? this.state.sourceVersion + 1 : this.state.sourceVersion });
-      const lifetime = info.expiresAt - this.now();
-      const ahead = Math.min(this.options.refreshAheadMs ?? 30_000, lifetime / 2);
-      if (Number.isFinite(lifetime)) this.schedule('refresh', lifetime - ahead, () => void this.load());
+      this.useSource(info, 'live', common);
       if (this.playing && !this.timers.has('heartbeat')) void this.heartbeat();
       return;
     }
@@ -269,6 +290,17 @@ export class StreamModel extends EventTarget {
     this.clear('heartbeat');
     this.set({ ...common, phase: 'idle', sourceUrl: undefined });
     this.schedule('poll', this.options.idlePollMs ?? 5000, () => void this.load());
+  }
+
+  /** Takes a signed source and schedules its re-sign ahead of `expiresAt`. */
+  private useSource(info: PlaybackInfo, phase: 'live' | 'recording', common: Partial<StreamState>): void {
+    const sourceUrl = new URL(info.masterUrl!, `${this.base}/`).href;
+    const changed = sourceUrl !== this.state.sourceUrl;
+    this.expiresAt = info.expiresAt;
+    this.set({ ...common, phase, sourceUrl, sourceVersion: changed ? this.state.sourceVersion + 1 : this.state.sourceVersion });
+    const lifetime = info.expiresAt - this.now();
+    const ahead = Math.min(this.options.refreshAheadMs ?? 30_000, lifetime / 2);
+    if (Number.isFinite(lifetime)) this.schedule('refresh', lifetime - ahead, () => void this.load());
   }
 
   private async heartbeat(): Promise<void> {
@@ -307,12 +339,12 @@ export class StreamModel extends EventTarget {
   }
 }
 
-function errorOf(body: unknown, status: number): ErrorBody {
+function errorOf(body: unknown, status: number, recording = false): ErrorBody {
   const e = (body as { error?: Partial<ErrorBody> } | undefined)?.error;
   if (e && typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
   if (status === 401) return { code: ErrorCode.Unauthorized, message: 'Not signed in' };
   if (status === 403) return { code: ErrorCode.Forbidden, message: 'Not allowed' };
-  if (status === 404) return { code: ErrorCode.StreamNotFound, message: 'No such stream' };
+  if (status === 404) return recording ? { code: ErrorCode.NotFound, message: 'No such recording' } : { code: ErrorCode.StreamNotFound, message: 'No such stream' };
   return { code: ErrorCode.Internal, message: `The server answered ${status}` };
 }
 

@@ -166,6 +166,56 @@ export const styles = css`
     opacity: 0.9;
     white-space: nowrap;
   }
+  .seek {
+    flex: 1;
+    min-width: 60px;
+    height: 24px;
+    display: flex;
+    align-items: center;
+    cursor: pointer;
+    touch-action: none;
+    border-radius: 4px;
+    outline: none;
+  }
+  .seek:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .seek-track {
+    position: relative;
+    width: 100%;
+    height: 4px;
+    border-radius: 2px;
+    background: rgb(255 255 255 / 0.25);
+  }
+  .seek-buffered,
+  .seek-fill {
+    position: absolute;
+    left: 0;
+    top: 0;
+    bottom: 0;
+    border-radius: inherit;
+  }
+  .seek-buffered {
+    background: rgb(255 255 255 / 0.35);
+  }
+  .seek-fill {
+    background: var(--_accent);
+  }
+  .seek-thumb {
+    position: absolute;
+    top: 50%;
+    width: 12px;
+    height: 12px;
+    margin: -6px 0 0 -6px;
+    border-radius: 50%;
+    background: var(--_fg);
+  }
+  .time {
+    white-space: nowrap;
+    font-variant-numeric: tabular-nums;
+    opacity: 0.9;
+  }
   .sr-only {
     position: absolute;
     width: 1px;
@@ -177,6 +227,9 @@ export const styles = css`
   @container (max-width: 420px) {
     .viewers .label {
       display: none;
+    }
+    .controls.vod .time {
+      font-size: 0.75rem;
     }
   }
 `;

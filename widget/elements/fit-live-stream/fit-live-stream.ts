@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
+import { isPlayable, StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-live-stream.styles.js';
@@ -13,7 +13,11 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * fullscreen. hls.js is loaded as its own file only when a stream plays (never where the browser
  * plays HLS itself, as Safari and iOS do). Keys: Space/K play-pause, M mute, F fullscreen.
  *
- * @fires fit-stream-state - The state changed. `detail: { state }`: `loading` | `idle` (not started) | `live` | `ended` | `error`.
+ * With `recording-id` it plays a recording of the stream (HLS VOD) instead: paused with sound and a
+ * big Play button, a seek bar (arrows ±5 s, Home/End), current time / duration; no LIVE, no viewer
+ * count. Left/Right arrows seek ±5 s from anywhere in the player.
+ *
+ * @fires fit-stream-state - The state changed. `detail: { state }`: `loading` | `idle` (not started) | `live` | `recording` (a recording to play) | `ended` | `error`.
  * @fires fit-viewers - The live viewer count changed. `detail: { viewers }`.
  * @fires fit-error - The stream cannot be played. `detail: { code, message }` (`stream_not_found`, `stream_full`, `token_expired`, `media_error`, …).
  *
@@ -26,10 +30,13 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @csspart overlay - The state message over the picture (not started, ended, error, loading).
  * @csspart unmute-button - "Tap to unmute", shown while muted.
  * @csspart controls - The control bar.
- * @csspart play-button - Play / pause.
+ * @csspart play-button - Play / pause (also the big Play button of a blocked stream or a recording).
  * @csspart mute-button - Mute / unmute.
  * @csspart live-button - The LIVE indicator; "Go live" when behind.
  * @csspart viewers - The viewer count.
+ * @csspart seek - A recording's seek bar (`role="slider"`).
+ * @csspart seek-fill - The played part of the seek bar.
+ * @csspart time - A recording's current time / duration.
  * @csspart quality - The quality menu (`<select>`).
  * @csspart fullscreen-button - Fullscreen.
  * @csspart retry-button - "Try again" after an error.
@@ -49,6 +56,7 @@ export class FitLiveStream extends FitElement {
   static override properties = {
     server: { type: String },
     streamId: { type: String, attribute: 'stream-id' },
+    recordingId: { type: String, attribute: 'recording-id' },
     token: { type: String },
     poster: { type: String },
     state: { type: String, reflect: true },
@@ -58,11 +66,13 @@ export class FitLiveStream extends FitElement {
   /** Base URL of the FitLive backend (defaults to the page's origin). */
   declare server: string;
   declare streamId: string;
+  /** Plays this recording (`r_…`) instead of the live stream; `token` is a viewer token of its stream. */
+  declare recordingId: string;
   /** Viewer token (JWT) from the club's server (`POST /api/v1/streams/:id/join`). */
   declare token: string;
   /** A poster image; the stream's own poster is used when this is empty. */
   declare poster: string;
-  /** Reflected, read-only: `loading` | `idle` | `live` | `ended` | `error`. */
+  /** Reflected, read-only: `loading` | `idle` | `live` | `recording` | `ended` | `error`. */
   declare state: StreamPhase;
   /** Force a playback engine (`native` | `hls`); empty = native HLS where the browser has it. */
   declare engine: PlayerEngine | '';
@@ -77,11 +87,14 @@ export class FitLiveStream extends FitElement {
   private muted = true;
   private blocked = false;
   private fullscreen = false;
+  /** A recording was started once (the big Play button and the poster go). */
+  private vodStarted = false;
 
   constructor() {
     super();
     this.server = '';
     this.streamId = '';
+    this.recordingId = '';
     this.token = '';
     this.poster = '';
     this.state = 'loading';
@@ -110,7 +123,7 @@ export class FitLiveStream extends FitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if ((changed.has('server') || changed.has('streamId') || changed.has('token') || changed.has('engine')) && this.isConnected) this.setup();
+    if ((changed.has('server') || changed.has('streamId') || changed.has('recordingId') || changed.has('token') || changed.has('engine')) && this.isConnected) this.setup();
     this.player?.sync();
   }
 
@@ -125,10 +138,15 @@ export class FitLiveStream extends FitElement {
 
   private setup(): void {
     this.teardown();
-    if (!this.streamId || !this.token) return;
+    if ((!this.streamId && !this.recordingId) || !this.token) return;
     const video = this.video;
     if (!video) return;
-    const model = new StreamModel({ server: this.server || location.origin, streamId: this.streamId, token: this.token });
+    const model = new StreamModel({ server: this.server || location.origin, streamId: this.streamId, recordingId: this.recordingId || undefined, token: this.token });
+    // A recording is chosen, not stumbled upon: it waits, with sound, for the viewer to press Play.
+    this.muted = !this.recordingId;
+    this.vodStarted = false;
+    this.blocked = false;
+    video.muted = this.muted;
     this.model = model;
     model.addEventListener('phase', this.onPhase);
     this.player = new StreamPlayer(video, model, () => this.requestUpdate(), this.engine || undefined);
@@ -144,7 +162,8 @@ export class FitLiveStream extends FitElement {
     const { phase, error } = model.state;
     this.state = phase;
     this.announcement = this.describePhase();
-    this.emit('fit-stream-state', { state: phase });
+    // `recording` is not yet in widget/events/index.ts's union (another owner's file): cast until it is.
+    this.emit('fit-stream-state', { state: phase as Exclude<StreamPhase, 'recording'> });
     if (phase === 'error' && error && error.code !== this.lastError) {
       this.lastError = error.code;
       this.emit('fit-error', { code: error.code, message: streamErrorMessage(error) });
@@ -160,6 +179,8 @@ export class FitLiveStream extends FitElement {
         return 'The stream starts soon.';
       case 'live':
         return 'The stream is live.';
+      case 'recording':
+        return s.title ? `Recording of ${s.title}, ready to play.` : 'The recording is ready to play.';
       case 'ended':
         return 'The stream has ended.';
       case 'error':
@@ -188,11 +209,38 @@ export class FitLiveStream extends FitElement {
   /** Plays or pauses. */
   togglePlay(): void {
     const video = this.video;
-    if (!video || this.model?.state.phase !== 'live') return;
+    const phase = this.model?.state.phase;
+    if (!video || !phase || !isPlayable(phase)) return;
     if (video.paused) {
-      // Resuming a live stream: back to the edge unless the viewer deliberately paused a moment ago.
+      if (phase === 'recording') return this.playRecording();
       void video.play().catch(() => undefined);
     } else video.pause();
+  }
+
+  /** A recording: play with sound; if even a click is not enough for the browser, play muted. */
+  private playRecording(): void {
+    const video = this.video;
+    if (!video) return;
+    this.vodStarted = true;
+    this.requestUpdate();
+    void (this.player?.ready ?? Promise.resolve()).then(() =>
+      video.play().catch(() => {
+        this.muted = true;
+        video.muted = true;
+        return video.play().catch(() => undefined);
+      }),
+    );
+  }
+
+  /** A recording: jumps to `seconds` (clamped to the recording). */
+  seek(seconds: number): void {
+    this.player?.seek(seconds);
+  }
+
+  /** A recording: moves the playhead by `delta` seconds. */
+  seekBy(delta: number): void {
+    const video = this.video;
+    if (video) this.seek(video.currentTime + delta);
   }
 
   /** Mutes or unmutes. */
@@ -231,11 +279,51 @@ export class FitLiveStream extends FitElement {
     this.requestUpdate();
   };
 
+  /** The seek bar's own keys: arrows ±5 s, Page Up/Down ±30 s, Home/End. */
+  private onSeekKeydown(e: KeyboardEvent): void {
+    const video = this.video;
+    if (!video) return;
+    const duration = Number.isFinite(video.duration) ? video.duration : 0;
+    const to: Record<string, number> = {
+      ArrowLeft: video.currentTime - SEEK_STEP_S,
+      ArrowDown: video.currentTime - SEEK_STEP_S,
+      ArrowRight: video.currentTime + SEEK_STEP_S,
+      ArrowUp: video.currentTime + SEEK_STEP_S,
+      PageDown: video.currentTime - 30,
+      PageUp: video.currentTime + 30,
+      Home: 0,
+      End: duration,
+    };
+    if (!(e.key in to)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.seek(to[e.key]!);
+  }
+
+  /** Clicking or dragging on the seek bar. */
+  private onSeekPointer(e: PointerEvent): void {
+    const bar = e.currentTarget as HTMLElement;
+    const video = this.video;
+    if (!video || !Number.isFinite(video.duration)) return;
+    if (e.type === 'pointerdown') {
+      bar.setPointerCapture?.(e.pointerId);
+      bar.focus();
+    } else if (e.type === 'pointermove' && !bar.hasPointerCapture?.(e.pointerId)) return;
+    const r = bar.getBoundingClientRect();
+    const at = Math.max(0, Math.min(1, (e.clientX - r.left) / (r.width || 1)));
+    this.seek(at * video.duration);
+  }
+
   private onKeydown(e: KeyboardEvent): void {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const target = e.composedPath()[0] as HTMLElement | undefined;
     if (target?.localName === 'select') return;
     const key = e.key.toLowerCase();
+    if (this.model?.state.phase === 'recording' && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      e.preventDefault();
+      this.seekBy(e.key === 'ArrowLeft' ? -SEEK_STEP_S : SEEK_STEP_S);
+      return;
+    }
     if (key === ' ' || key === 'k') {
       if (key === ' ' && target?.localName === 'button') return; // the button's own action
       e.preventDefault();
@@ -255,6 +343,7 @@ export class FitLiveStream extends FitElement {
     if (e.type === 'playing') this.blocked = false;
     if (e.type === 'playing' || e.type === 'pause' || e.type === 'ended') this.model?.setPlaying(e.type === 'playing');
     if (e.type === 'volumechange') this.muted = video.muted;
+    if (e.type === 'playing') this.vodStarted = true;
     this.requestUpdate();
   };
 
@@ -270,28 +359,32 @@ export class FitLiveStream extends FitElement {
     const s = this.model?.state;
     const phase: StreamPhase = s?.phase ?? 'loading';
     const live = phase === 'live';
+    const recording = phase === 'recording';
+    const playable = isPlayable(phase);
     const player = this.player;
     const posterUrl = this.poster || s?.posterUrl;
-    const playing = live && !this.paused;
+    const playing = playable && !this.paused;
     const atEdge = live && !!player?.atLiveEdge();
     const onMedia = this.onMediaEvent;
+    const what = recording || (!s && this.recordingId) ? 'Recording' : 'Live stream';
+    const showPoster = posterUrl && (recording ? !this.vodStarted : !playing);
     return html`<div
       part="base"
       class="base"
       tabindex="0"
       role="region"
-      aria-label=${s?.title ? `Live stream: ${s.title}` : 'Live stream'}
+      aria-label=${s?.title ? `${what}: ${s.title}` : what}
       data-state=${phase}
       @keydown=${this.onKeydown}
     >
-      ${posterUrl && !playing ? html`<img part="poster" class="poster" src=${posterUrl} alt="" />` : nothing}
+      ${showPoster ? html`<img part="poster" class="poster" src=${posterUrl} alt="" />` : nothing}
       <video
         part="video"
         data-testid="video"
         playsinline
         .muted=${this.muted}
-        ?hidden=${!live}
-        aria-label=${s?.title || 'Live stream video'}
+        ?hidden=${!playable}
+        aria-label=${s?.title || (recording ? 'Recording video' : 'Live stream video')}
         @playing=${onMedia}
         @pause=${onMedia}
         @play=${onMedia}
@@ -299,13 +392,18 @@ export class FitLiveStream extends FitElement {
         @waiting=${onMedia}
         @timeupdate=${onMedia}
         @volumechange=${onMedia}
+        @durationchange=${onMedia}
+        @loadedmetadata=${onMedia}
+        @seeking=${onMedia}
+        @seeked=${onMedia}
+        @progress=${onMedia}
         @click=${() => this.togglePlay()}
       ></video>
       ${this.overlay(phase)}
       ${live && this.muted && !this.blocked
         ? html`<button part="unmute-button" class="unmute" data-testid="unmute" @click=${() => this.toggleMute()}>🔇 Tap to unmute</button>`
         : nothing}
-      ${live ? this.controls(playing, atEdge) : nothing}
+      ${live ? this.controls(playing, atEdge) : nothing} ${recording ? this.vodControls(playing) : nothing}
       <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.announcement}</div>
     </div>`;
   }
@@ -330,6 +428,15 @@ export class FitLiveStream extends FitElement {
           <div class="headline" data-testid="error-message">${s?.error ? streamErrorMessage(s.error) : 'This stream cannot be played.'}</div>
           <button part="retry-button" data-testid="retry" @click=${() => this.retry()}>Try again</button>
         </div>`;
+      case 'recording': {
+        const video = this.video;
+        if (this.vodStarted && !video?.ended) return nothing;
+        const again = !!video?.ended;
+        return html`<div part="overlay" class="overlay" data-testid="overlay" data-state=${again ? 'recording-ended' : 'recording'}>
+          ${s?.title && !again ? html`<div class="sub">${s.title}</div>` : nothing}
+          <button class="big-play" part="play-button" data-testid="big-play" @click=${() => this.togglePlay()}>${again ? '↻ Play again' : '▶ Play'}</button>
+        </div>`;
+      }
       default:
         return this.blocked
           ? html`<div part="overlay" class="overlay" data-testid="overlay" data-state="blocked">
@@ -337,6 +444,50 @@ export class FitLiveStream extends FitElement {
             </div>`
           : nothing;
     }
+  }
+
+  /** A recording's controls: play/pause, mute, the seek bar, time / duration, fullscreen. */
+  private vodControls(playing: boolean): TemplateResult {
+    const video = this.video;
+    const duration = video && Number.isFinite(video.duration) ? video.duration : 0;
+    const current = Math.min(video?.currentTime ?? 0, duration || Infinity);
+    const played = duration ? (current / duration) * 100 : 0;
+    let buffered = 0;
+    const ranges = video?.buffered;
+    if (ranges && duration) {
+      for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= current + 0.5) buffered = Math.max(buffered, ranges.end(i));
+    }
+    return html`<div part="controls" class="controls vod" data-testid="controls">
+      <button part="play-button" data-testid="play" aria-label=${playing ? 'Pause' : 'Play'} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
+      <button part="mute-button" data-testid="mute" aria-label=${this.muted ? 'Unmute' : 'Mute'} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
+        ${this.muted ? '🔇' : '🔊'}
+      </button>
+      <div
+        part="seek"
+        class="seek"
+        data-testid="seek"
+        role="slider"
+        tabindex="0"
+        aria-label="Seek"
+        aria-valuemin="0"
+        aria-valuemax=${String(Math.round(duration))}
+        aria-valuenow=${String(Math.round(current))}
+        aria-valuetext=${`${clock(current)} of ${clock(duration)}`}
+        @keydown=${this.onSeekKeydown}
+        @pointerdown=${this.onSeekPointer}
+        @pointermove=${this.onSeekPointer}
+      >
+        <div class="seek-track">
+          <div class="seek-buffered" style=${`width:${duration ? (Math.min(buffered, duration) / duration) * 100 : 0}%`}></div>
+          <div part="seek-fill" class="seek-fill" style=${`width:${played}%`}></div>
+          <div class="seek-thumb" style=${`left:${played}%`}></div>
+        </div>
+      </div>
+      <span part="time" class="time" data-testid="time">${clock(current)} / ${clock(duration)}</span>
+      <button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.fullscreen ? 'Exit fullscreen' : 'Fullscreen'} @click=${() => void this.toggleFullscreen()}>
+        ${this.fullscreen ? '⤡' : '⛶'}
+      </button>
+    </div>`;
   }
 
   private controls(playing: boolean, atEdge: boolean): TemplateResult {
@@ -377,6 +528,18 @@ export class FitLiveStream extends FitElement {
       </button>
     </div>`;
   }
+}
+
+/** Seconds a seek key moves a recording. */
+const SEEK_STEP_S = 5;
+
+/** `m:ss`, or `h:mm:ss` from an hour. */
+function clock(seconds: number): string {
+  const t = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const ss = String(t % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 declare global {

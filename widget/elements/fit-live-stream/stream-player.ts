@@ -1,7 +1,7 @@
 import type Hls from 'hls.js';
 import type { ErrorData, Level } from 'hls.js';
 import { hlsConfig, loadHls, REFUSED } from '../../stream/hls-config.js';
-import { resignUrl, type StreamModel } from '../../stream/stream-model.js';
+import { isPlayable, resignUrl, type StreamModel } from '../../stream/stream-model.js';
 
 export type PlayerEngine = 'native' | 'hls';
 
@@ -22,7 +22,8 @@ export const BEHIND_LIVE_S = 4;
  * Puts the model's signed source into a `<video>`: the browser's own HLS where it has it
  * (Safari, iOS), otherwise hls.js, imported on first use. Owns re-signing (hls.js requests are
  * rewritten to the newest signature, so a re-sign does not reload anything), recovery, quality
- * levels and the live edge. `onChange` fires whenever something shown may have changed.
+ * levels and the live edge; for a recording (phase `recording`, HLS VOD), seeking and keeping the
+ * position across a re-sign. `onChange` fires whenever something shown may have changed.
  */
 export class StreamPlayer {
   engine: PlayerEngine | undefined;
@@ -54,7 +55,7 @@ export class StreamPlayer {
   /** Call on every model change: starts, re-signs or stops playback. */
   sync(): void {
     const { phase, sourceUrl, sourceVersion } = this.model.state;
-    if (phase !== 'live' || !sourceUrl) {
+    if (!isPlayable(phase) || !sourceUrl) {
       if (this.currentUrl) this.stop();
       return;
     }
@@ -67,8 +68,7 @@ export class StreamPlayer {
       this.loading = this.start(sourceUrl);
     } else if (this.engine === 'native') {
       // Safari fetches playlists itself: a new signature means a new source (a short reload).
-      this.video.src = sourceUrl;
-      void this.video.play().catch(() => undefined);
+      this.reloadNative();
     }
     // hls.js: nothing to do, the next request carries the new signature (xhrSetup).
   }
@@ -109,7 +109,7 @@ export class StreamPlayer {
       this.model.mediaFailed('This browser cannot play live video.');
       return;
     }
-    const hls = new HlsClass(hlsConfig((u) => resignUrl(u, this.earlierUrls, this.currentUrl), () => void this.model.sourceRefused()));
+    const hls = new HlsClass(hlsConfig((u) => resignUrl(u, this.earlierUrls, this.currentUrl), () => void this.model.sourceRefused(), this.isVod));
     this.hls = hls;
     this.engine = 'hls';
     const E = HlsClass.Events;
@@ -154,8 +154,11 @@ export class StreamPlayer {
       return;
     }
     // A fatal network error (the playlist is gone or refused beyond retries): re-sign, reload.
+    // A recording whose playlist is in already only needs its segments again, from where it is.
     const reload = () => {
-      if (this.hls === hls && this.currentUrl) hls.loadSource(this.currentUrl);
+      if (this.hls !== hls || !this.currentUrl) return;
+      if (this.isVod && hls.levels?.length) hls.startLoad(this.video.currentTime);
+      else hls.loadSource(this.currentUrl);
     };
     if (REFUSED.has(code) || data.type === HlsClass.ErrorTypes.NETWORK_ERROR) {
       void this.model.sourceRefused().then(() => setTimeout(reload, 1000));
@@ -177,12 +180,48 @@ export class StreamPlayer {
       return;
     }
     void this.model.sourceRefused().then(() => {
-      if (this.currentUrl && this.engine === 'native') {
-        this.video.src = this.currentUrl;
-        void this.video.play().catch(() => undefined);
-      }
+      if (this.currentUrl && this.engine === 'native') this.reloadNative();
     });
   };
+
+  /** A recording (VOD): seekable, has a duration, is never chased to an edge. */
+  get isVod(): boolean {
+    return this.model.state.phase === 'recording';
+  }
+
+  /**
+   * Loads the current (re-signed) source into the native player. Live plays on at the edge; a
+   * recording comes back where it was, playing only if it was.
+   */
+  private reloadNative(): void {
+    const v = this.video;
+    if (!this.currentUrl) return;
+    if (!this.isVod) {
+      v.src = this.currentUrl;
+      void v.play().catch(() => undefined);
+      return;
+    }
+    const at = v.currentTime;
+    const wasPlaying = !v.paused && !v.ended;
+    v.src = this.currentUrl;
+    v.addEventListener(
+      'loadedmetadata',
+      () => {
+        if (at > 0) v.currentTime = at;
+        if (wasPlaying) void v.play().catch(() => undefined);
+      },
+      { once: true },
+    );
+  }
+
+  /** Seconds into a recording (clamped to it); no-op while live. */
+  seek(seconds: number): void {
+    const v = this.video;
+    if (!this.isVod || !Number.isFinite(seconds)) return;
+    const end = Number.isFinite(v.duration) ? v.duration : seconds;
+    v.currentTime = Math.max(0, Math.min(end, seconds));
+    this.onChange();
+  }
 
   /** Picks a rendition (hls.js only): `-1` = automatic. Switches at the next segment, without a stall. */
   setLevel(index: number): void {
