@@ -71,6 +71,16 @@ export interface ParticipantClassState {
   micLocked: boolean;
 }
 
+/**
+ * What the `class:state` broadcast carries: the class state without the per-member map, which
+ * travels as `class:members` changes (a class of a thousand must not resend every member on
+ * every change). The join answer carries the whole ClassStateView.
+ */
+export type ClassStateUpdate = Omit<ClassStateView, 'participants'>;
+
+/** Per-member changes since the last broadcast: a member's new state, or null when they left. */
+export type ClassMemberChanges = Record<string, ParticipantClassState | null>;
+
 /** The class state every client in the class receives (one object for all: nothing in it is private). */
 export interface ClassStateView {
   mode: Mode;

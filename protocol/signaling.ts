@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { levelSchema, modeSchema, planSchema, timerSpecSchema, type ClassStateView } from './class-state.js';
+import { levelSchema, modeSchema, planSchema, timerSpecSchema, type ClassMemberChanges, type ClassStateUpdate, type ClassStateView } from './class-state.js';
 import type { ErrorBody } from './errors.js';
 import { mediaSourceSchema, participantSchema, producerInfoSchema, type ParticipantInfo, type ProducerInfo } from './participants.js';
 import { socialNotificationSchemas, socialRequestSchemas, type SocialResponseMap } from './social.js';
@@ -182,8 +182,10 @@ export const notificationSchemas = {
   'producer:added': producerInfoSchema,
   'producer:closed': z.object({ producerId: z.string(), participantId: z.string() }),
   'consumer:closed': z.object({ consumerId: z.string() }),
-  /** The whole fitness state after any change but a rep. */
-  'class:state': z.custom<ClassStateView>(),
+  /** The fitness state after any change but a rep, without the per-member map (see `class:members`). */
+  'class:state': z.custom<ClassStateUpdate>(),
+  /** Members whose class state changed (level, microphone, reps, joined) or who left (null); sent just before `class:state`. */
+  'class:members': z.object({ changes: z.custom<ClassMemberChanges>() }),
   /** One member's count changed (kept small: this is the hot path). */
   'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
   /** To coaches: one participant's latest connection quality. */

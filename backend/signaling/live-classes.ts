@@ -3,6 +3,7 @@ import { ClassSession } from '../classes/class-session.js';
 import type { Logger } from '../logger.js';
 import { ClassMedia, type TransportSettings } from '../media/class-media.js';
 import type { WorkerPool } from '../media/worker-pool.js';
+import type { ClassMemberChanges, ClassStateView } from '../../protocol/class-state.js';
 import type { NotificationName, NotificationPayload } from '../../protocol/signaling.js';
 import type { ClassRecord, Repositories } from '../store/repositories.js';
 import { ClassSocial } from './class-social.js';
@@ -151,6 +152,8 @@ export class LiveClasses {
 
   private readonly saveTimers = new Map<string, NodeJS.Timeout>();
   private readonly stateTimers = new Map<string, { timer: NodeJS.Timeout; pending: boolean }>();
+  /** Per class: each member's state as last sent (JSON), to send only what changed. */
+  private readonly sentMembers = new Map<string, Map<string, string>>();
 
   /**
    * Sends the class state to everyone in the class, at most once per 50 ms per class: the
@@ -165,7 +168,10 @@ export class LiveClasses {
       t.pending = true;
       return;
     }
-    this.emitTo(live.channel, 'class:state', live.rules.view());
+    const { participants, ...update } = live.rules.view();
+    const changes = this.memberChanges(id, participants);
+    if (changes) this.emitTo(live.channel, 'class:members', { changes });
+    this.emitTo(live.channel, 'class:state', update);
     const entry = {
       pending: false,
       timer: setTimeout(() => {
@@ -183,6 +189,28 @@ export class LiveClasses {
     const timer = setTimeout(() => void this.saveNow(live), 200);
     timer.unref();
     this.saveTimers.set(live.record.id, timer);
+  }
+
+  /** The members whose state differs from what was last sent (null: gone), and remembers the new. */
+  private memberChanges(classId: string, now: ClassStateView['participants']): ClassMemberChanges | undefined {
+    let sent = this.sentMembers.get(classId);
+    if (!sent) this.sentMembers.set(classId, (sent = new Map()));
+    const changes: ClassMemberChanges = {};
+    let any = false;
+    for (const [id, state] of Object.entries(now)) {
+      const json = JSON.stringify(state);
+      if (sent.get(id) === json) continue;
+      sent.set(id, json);
+      changes[id] = state;
+      any = true;
+    }
+    for (const id of sent.keys()) {
+      if (id in now) continue;
+      sent.delete(id);
+      changes[id] = null;
+      any = true;
+    }
+    return any ? changes : undefined;
   }
 
   private async saveNow(live: LiveClass): Promise<void> {
@@ -207,6 +235,7 @@ export class LiveClasses {
 
   private closeClass(live: LiveClass): void {
     this.live.delete(live.record.id);
+    this.sentMembers.delete(live.record.id);
     live.media.close();
     if (live.holdTimer) clearTimeout(live.holdTimer);
     void live.social.close();

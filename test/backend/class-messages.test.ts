@@ -84,9 +84,17 @@ test('a whole class over the socket: refusals for members, coach controls reach 
     assert.deepEqual(state.cards, { beginner: null, intermediate: null, advanced: null });
     assert.equal(state.timer, null);
     assert.equal(state.spotlightId, null);
-    assert.equal(state.participants[ian.id]!.level, 'intermediate');
+    assert.equal((state as Partial<ClassStateView>).participants, undefined, 'members travel as class:members changes, not in every state');
     assert.equal(state.plan.length, 5);
   }
+
+  // A level change travels as that one member's change.
+  const levelChange = nextEvent<{ changes: Record<string, { level: string } | null> }>(bea.socket, 'class:members');
+  assert.deepEqual(await request(coach.socket, 'class:set-level', { participantId: ian.id, level: 'advanced' }), { data: {} });
+  const { changes } = await levelChange;
+  assert.deepEqual(Object.keys(changes), [ian.id]);
+  assert.equal(changes[ian.id]!.level, 'advanced');
+  await request(coach.socket, 'class:set-level', { participantId: ian.id, level: 'intermediate' });
 
   // An exercise pushed to one level changes only that level's card.
   await request(coach.socket, 'class:advance', {});

@@ -22,7 +22,7 @@ export interface FitEventMap {
   /** This seat's own connection summary, each time it is reported to the server (about every 5 s). */
   'fit-quality': CustomEvent<QualityReport>;
   /** `<fit-live-stream>`'s state changed: `idle` = not started yet. */
-  'fit-stream-state': CustomEvent<{ state: 'loading' | 'idle' | 'live' | 'ended' | 'error' }>;
+  'fit-stream-state': CustomEvent<{ state: 'loading' | 'idle' | 'live' | 'ended' | 'recording' | 'error' }>;
   /** `<fit-live-stream>`: the live viewer count changed. */
   'fit-viewers': CustomEvent<{ viewers: number }>;
 }

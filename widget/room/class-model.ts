@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { ClassStateView, Exercise, Level, Mode, Plan, Target, TimerSpec } from '../../protocol/class-state.js';
+import type { ClassMemberChanges, ClassStateUpdate, ClassStateView, Exercise, Level, Mode, Plan, Target, TimerSpec } from '../../protocol/class-state.js';
 import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { readTimer, type TimerReading } from '../../protocol/timer.js';
 import { FitError } from './fit-error.js';
@@ -55,8 +55,20 @@ export class ClassModel {
     return Date.now() + this.offsetMs;
   }
 
-  onState(state: ClassStateView): void {
-    this.state = state;
+  /** A `class:state` broadcast: everything but the members, who come as `class:members` changes. */
+  onState(update: ClassStateUpdate | ClassStateView): void {
+    this.state = { ...update, participants: 'participants' in update ? update.participants : (this.state?.participants ?? {}) };
+    this.changed();
+  }
+
+  /** Members whose state changed (null: left). */
+  onMembers(changes: ClassMemberChanges): void {
+    const participants = { ...(this.state?.participants ?? {}) };
+    for (const [id, state] of Object.entries(changes)) {
+      if (state) participants[id] = state;
+      else delete participants[id];
+    }
+    if (this.state) this.state = { ...this.state, participants };
     this.changed();
   }
 

@@ -39,6 +39,7 @@ export class ObserverRoom extends EventTarget implements CounterRoom {
       reconnected: () => void this.observe(),
     });
     this.signaling = signaling;
+    signaling.onNotification('class:members', ({ changes }) => this.fitness.onMembers(changes));
     signaling.onNotification('class:state', (s) => this.fitness.onState(s));
     signaling.onNotification('rep:counted', ({ participantId, exerciseId, count }) => this.fitness.onRepCounted(participantId, exerciseId, count));
     void this.observe();

@@ -396,6 +396,7 @@ export class RoomModel extends EventTarget {
     signaling.onNotification('quality:changed', ({ participantId, report }) => {
       if (this.s.phase === 'joined') this.set({ reportedQuality: { ...this.s.reportedQuality, [participantId]: report } });
     });
+    signaling.onNotification('class:members', ({ changes }) => this.fitness.onMembers(changes));
     signaling.onNotification('class:state', (state) => {
       this.chat.onClassState(state);
       this.fitness.onState(state);

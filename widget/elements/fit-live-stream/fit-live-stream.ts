@@ -162,8 +162,7 @@ export class FitLiveStream extends FitElement {
     const { phase, error } = model.state;
     this.state = phase;
     this.announcement = this.describePhase();
-    // `recording` is not yet in widget/events/index.ts's union (another owner's file): cast until it is.
-    this.emit('fit-stream-state', { state: phase as Exclude<StreamPhase, 'recording'> });
+    this.emit('fit-stream-state', { state: phase });
     if (phase === 'error' && error && error.code !== this.lastError) {
       this.lastError = error.code;
       this.emit('fit-error', { code: error.code, message: streamErrorMessage(error) });
