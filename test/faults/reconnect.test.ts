@@ -30,10 +30,12 @@ test('after a dropped connection the member is back with video, level and reps',
   await member.waitForFunction(() => (window as unknown as { __states: string[] }).__states.includes('reconnecting'));
   await member.waitForFunction(() => document.querySelector('fit-class-room')?.getAttribute('connection-state') === 'connected', undefined, { timeout: 15_000 });
   const video = member.getByTestId('coach-video');
-  for (let i = 0; ; i++) {
-    const probe = await video.isVisible() ? await probeVideo(video, 300) : undefined;
+  // Up to 20 s (a not-yet-rendered video is looked for again every 200 ms, not counted as a try).
+  for (const deadline = Date.now() + 20_000; ; ) {
+    const probe = (await video.isVisible()) ? await probeVideo(video, 300) : undefined;
     if (probe && probe.framesInWindow > 0) break;
-    if (i > 60) {
+    if (!probe) await member.waitForTimeout(200);
+    if (Date.now() > deadline) {
       const seen = await member.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, conn: r.state.connection, notice: r.state.notice, error: r.state.error, people: r.state.participants.map((p) => [p.role, p.hasVideo, p.hasAudio, p.stream.getTracks().map((t) => t.kind + ':' + t.readyState)]) }; })())`);
       const coachSeen = await coach.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, conn: r.state.connection, notice: r.state.notice, error: r.state.error }; })())`);
       assert.fail(`the coach video did not come back: member ${seen}; coach ${coachSeen}; SFU ${JSON.stringify(stack.server.videoConsumers('demo-hiit', memberId))}`);
@@ -54,10 +56,11 @@ test('kill -9 of the media worker: the class moves to a new worker and the coach
   const t0 = Date.now();
   process.kill(pid!, 'SIGKILL');
   await member.waitForFunction(() => document.querySelector('fit-class-room')?.shadowRoot?.querySelector('[data-code="media_moving"]') !== null, undefined, { timeout: 5000 }).catch(() => undefined);
-  for (let i = 0; ; i++) {
+  for (const deadline = Date.now() + 20_000; ; ) {
     const probe = (await video.isVisible()) ? await probeVideo(video, 300).catch(() => undefined) : undefined;
     if (probe && probe.framesInWindow > 0 && !stack.server.workerPids().includes(pid!)) break;
-    if (i > 60) {
+    if (!probe) await member.waitForTimeout(200);
+    if (Date.now() > deadline) {
       const seen = await member.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, notice: r.state.notice, error: r.state.error, people: r.state.participants.map((p) => [p.role, p.hasVideo, p.hasAudio, p.stream.getTracks().map((t) => t.kind + ':' + t.readyState)]) }; })())`);
       const memberId = (await member.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
       const coachSeen = await coach.evaluate(`JSON.stringify((() => { const r = document.querySelector('fit-class-room').room; return { phase: r.state.phase, notice: r.state.notice, error: r.state.error, local: r.state.localStream?.getTracks().map((t) => t.kind + ':' + t.readyState) }; })())`);
