@@ -269,7 +269,7 @@ async function orchestrate(): Promise<void> {
   console.log(`\nchat on loopback: ${members} of ${CLIENTS} members joined one class (room:join with media transports) in ${joinSeconds.toFixed(1)} s`);
   console.log(`  join (connect → room:join answered), concurrency ${JOIN_CONCURRENCY} per client process: p50 ${ms(pct(joinTimes, 50))} ms  p95 ${ms(pct(joinTimes, 95))} ms  max ${ms(joinTimes.at(-1))} ms; backend CPU ${(joinCpu.cpuMs / 1000).toFixed(1)} s (event loop busy ${(joinCpu.elu * 100).toFixed(0)} %), client processes CPU ${joinClientCpu.map((c) => (c.cpuMs / 1000).toFixed(1)).join(' + ')} s`);
   const curve = [0.25, 0.5, 0.75, 1].map((f) => Math.round(f * CLIENTS)).filter((k) => k - 1 <= doneAt.length && k > 1);
-  console.log(`  members in after: ${curve.map((k) => `${k} at ${((doneAt[k - 2]! - joinT0) / 1000).toFixed(1)} s`).join(', ')}  (each join sends the whole class state, ~90 bytes per member, to everyone already in)`);
+  console.log(`  members in after: ${curve.map((k) => `${k} at ${((doneAt[k - 2]! - joinT0) / 1000).toFixed(1)} s`).join(', ')}  (each join still tells everyone already in: participant:joined and the member change)`);
   if (joinErrors) console.log(`  ${joinErrors} joins failed, e.g. ${joined.flatMap((j) => j.errors)[0]}`);
   if (notTried) console.log(`  ${notTried} members not joined: the ${JOIN_SECONDS} s join deadline (CHAT_JOIN_SECONDS) passed; everything below is at ${members} members`);
   console.log(`  clients: ${procs.length} processes of ~${Math.ceil(members / procs.length)} Socket.IO clients each; backend in its own process; ${os.availableParallelism()} CPUs`);
