@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
+import { until } from '../support/waits.js';
 
 /*
  * A member's "Audio only" pauses their consumer of the coach's camera on the SFU itself (read
@@ -11,15 +12,6 @@ import { probeVideo } from '../support/video.js';
 
 const stack = useLiveStack();
 
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - t0 > timeoutMs) assert.fail(`timed out: ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('audio only pauses the coach video on the server; off again it resumes; the coach sees the report', { timeout: 120_000 }, async () => {
   const coach = await stack.joinDemoClass('coach', 'Coach Ada');
@@ -27,11 +19,11 @@ test('audio only pauses the coach video on the server; off again it resumes; the
   const memberId = (await member.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
   const coachVideo = () => stack.server.videoConsumers('demo-hiit', memberId)[0];
   await member.getByTestId('coach-video').waitFor();
-  await until('the coach video plays', coachVideo, (c) => c?.paused === false);
+  await until('the coach video plays', coachVideo, (c) => c?.paused === false, 15_000);
   await member.getByTestId('quality-badge').first().waitFor({ timeout: 15_000 });
 
   await member.getByTestId('audio-only-toggle').click();
-  await until('audio only pauses the consumer on the server', coachVideo, (c) => c?.paused === true);
+  await until('audio only pauses the consumer on the server', coachVideo, (c) => c?.paused === true, 15_000);
   await member.getByTestId('stage-avatar').waitFor();
   assert.match((await member.getByTestId('audio-only-notice').textContent()) ?? '', /Audio only/);
 
@@ -40,6 +32,6 @@ test('audio only pauses the coach video on the server; off again it resumes; the
   await until('the report reaches the coach', () => badge.getAttribute('aria-label', { timeout: 20_000 }).catch(() => ''), (l) => /audio only/.test(l ?? ''), 30_000);
 
   await member.getByTestId('audio-only-toggle').click();
-  await until('off again it is resumed', coachVideo, (c) => c?.paused === false);
-  await until('and frames flow again', () => probeVideo(member.getByTestId('coach-video'), 400), (p) => p.framesInWindow > 0);
+  await until('off again it is resumed', coachVideo, (c) => c?.paused === false, 15_000);
+  await until('and frames flow again', () => probeVideo(member.getByTestId('coach-video'), 400), (p) => p.framesInWindow > 0, 15_000);
 });
