@@ -9,15 +9,17 @@ export interface VideoProbe {
 }
 
 // Installed as source text: tsx would wrap the named callback in a helper the page lacks.
+// The size comes from the presented frames themselves: while the decoder takes a new resolution
+// (the SFU stepping up simulcast layers), videoWidth can read 0 even as frames are shown.
 const PROBE_SOURCE = `window.__fitProbe = (v, ms) => new Promise((resolve) => {
-  let frames = 0;
+  let frames = 0, width = 0, height = 0;
   let done = false;
-  const tick = () => { if (done) return; frames++; v.requestVideoFrameCallback(tick); };
+  const tick = (now, meta) => { if (done) return; frames++; if (meta && meta.width) { width = meta.width; height = meta.height; } v.requestVideoFrameCallback(tick); };
   v.requestVideoFrameCallback(tick);
   setTimeout(() => {
     done = true;
     const stream = v.srcObject;
-    resolve({ width: v.videoWidth, height: v.videoHeight, framesInWindow: frames, audioTracks: stream ? stream.getAudioTracks().length : 0 });
+    resolve({ width: v.videoWidth || width, height: v.videoHeight || height, framesInWindow: frames, audioTracks: stream ? stream.getAudioTracks().length : 0 });
   }, ms);
 })`;
 
