@@ -15,6 +15,8 @@ import { HlsLinks } from './streams/hls-links.js';
 import { StreamManager } from './streams/stream-manager.js';
 import { offerFreedSeats } from './signaling/waitlist.js';
 import { attachSignaling } from './signaling/server.js';
+import { ViewerChat } from './signaling/viewer-chat.js';
+import { VIEWER_NAMESPACE } from '../protocol/viewer-chat.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
@@ -68,7 +70,10 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
 
   const pool = await poolReady;
   // `io` is made below, once the HTTP app exists; classes only emit after that.
-  const liveClasses = new LiveClasses(pool, config.rtc, logger, repos, (channel, name, payload) => io.to(channel).emit(name, payload));
+  const liveClasses = new LiveClasses(pool, config.rtc, logger, repos, (channel, name, payload) => {
+    io.to(channel).emit(name, payload);
+    viewerChat.mirror(channel, name, payload);
+  });
   const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
   const files = new SharedFiles(
     config.files.supabase ? new SupabaseFileStorage(config.files.supabase.url, config.files.supabase.serviceKey, config.files.supabase.bucket) : new LocalFileStorage(config.files.dir),
@@ -127,7 +132,15 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
-  attachSignaling(io, { repos, liveClasses, files, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  const viewerChat = new ViewerChat(io.of(VIEWER_NAMESPACE), {
+    repos,
+    liveClasses,
+    isLive: (streamId) => streams.isRunning(streamId),
+    logger,
+    tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
+    joinRatePerMinute: config.joinRatePerMinute,
+  });
+  attachSignaling(io, { repos, liveClasses, files, viewerChat, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

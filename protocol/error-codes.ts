@@ -27,6 +27,8 @@ export const ErrorCode = {
   StreamNotFound: 'stream_not_found',
   StreamFull: 'stream_full',
   StreamNotLive: 'stream_not_live',
+  /** The stream has no chat (an RTMP stream has no class behind it). */
+  ChatUnavailable: 'chat_unavailable',
   Internal: 'internal_error',
   // Client-side only: raised by the widget, never sent by the server.
   ServerUnreachable: 'server_unreachable',

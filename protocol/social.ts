@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { roleSchema } from './participants.js';
 import { BOARD_MAX_POINTS, CHAT_MAX_LENGTH, REACTIONS, SHARED_FILE_TYPES } from './social-constants.js';
 
 /*
@@ -12,12 +11,16 @@ export { BOARD_ASPECT, BOARD_MAX_ITEMS, BOARD_MAX_POINTS, CHAT_MAX_LENGTH, CHAT_
 const id = z.string().min(1).max(128);
 const seq = z.number().int().min(1);
 
+/** Who wrote a message: the class's coach or a member, or a viewer of its broadcast. */
+export const chatRoleSchema = z.enum(['coach', 'member', 'viewer']);
+export type ChatRole = z.infer<typeof chatRoleSchema>;
+
 /** A chat message as everyone in the class sees it. `seq` is the server's order: 1, 2, 3… per class. */
 export interface ChatMessage {
   seq: number;
   participantId: string;
   displayName: string;
-  role: z.infer<typeof roleSchema>;
+  role: ChatRole;
   /** Plain text (never HTML); words on the club's filter list are masked. */
   text: string;
   /** Server clock, ms since epoch. */

@@ -81,6 +81,8 @@ export interface PlaybackInfo {
   /** The ladder, best first: what the quality menu offers besides "auto". */
   renditions: Array<{ name: string; width: number; height: number; bitrate: number }>;
   viewers: number;
+  /** The stream has a chat (it comes from a class): viewers join it on the `/viewers` socket namespace. */
+  chat: boolean;
   /** When the signed URLs stop working (ms since epoch). */
   expiresAt: number;
 }

@@ -5,7 +5,8 @@ import { LitElement, html } from 'lit';
 import type { BoardItem, ChatMessage, SharedFile } from '../protocol/social.js';
 import { styles as roomStyles } from '../widget/elements/fit-class-room/fit-class-room.styles.js';
 import { boardPanel, filesPanel } from '../widget/elements/fit-class-room/board-files-panels.js';
-import { chatPanel } from '../widget/elements/fit-class-room/social-panels.js';
+import { chatPanel } from '../widget/elements/chat-panel.js';
+import { chatStyles } from '../widget/elements/chat-panel.styles.js';
 import { audioOnlyNotice, qualityBadge } from '../widget/elements/fit-class-room/quality-panels.js';
 import { qualityStyles } from '../widget/elements/fit-class-room/quality.styles.js';
 import { describeQuality, type QualityLevel } from '../widget/room/quality.js';
@@ -59,7 +60,7 @@ const sample: ChatMessage[] = [
 ];
 
 class FitChatStory extends LitElement {
-  static override styles = roomStyles;
+  static override styles = [roomStyles, chatStyles];
   static override properties = { args: { attribute: false } };
   declare args: ChatArgs;
   private draft = '';

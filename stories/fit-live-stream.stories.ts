@@ -29,7 +29,7 @@ function storyFetch(): void {
   if (w.__fitStoryFetch) return;
   w.__fitStoryFetch = true;
   const real = window.fetch.bind(window);
-  const base: PlaybackInfo = { streamId: '', title: 'Sunday HIIT with Sam', status: 'idle', posterUrl: null, masterUrl: null, renditions: [], viewers: 0, expiresAt: Date.now() + 3600_000 };
+  const base: PlaybackInfo = { streamId: '', title: 'Sunday HIIT with Sam', status: 'idle', posterUrl: null, masterUrl: null, renditions: [], viewers: 0, chat: false, expiresAt: Date.now() + 3600_000 };
   window.fetch = async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

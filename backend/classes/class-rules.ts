@@ -49,6 +49,8 @@ export class ClassRules {
   /** Raised hands, oldest first. */
   private hands: string[] = [];
   private readonly chatMuted = new Set<string>();
+  /** Broadcast viewers muted in this class's chat (by their chat id); they are not in the session. */
+  private readonly viewersMuted = new Set<string>();
   readonly seats: Seats;
 
   constructor(
@@ -303,6 +305,18 @@ export class ClassRules {
     else this.chatMuted.delete(targetId);
   }
 
+  /** The coach or a moderator mutes (or unmutes) a broadcast viewer by the id on their messages. */
+  setViewerChatMuted(actorId: string, viewerId: string, muted: boolean): void {
+    if (!this.canModerate(actorId)) throw new AppError(ErrorCode.Forbidden, 'Only the coach or a moderator can mute chat', 403);
+    if (muted) this.viewersMuted.add(viewerId);
+    else this.viewersMuted.delete(viewerId);
+  }
+
+  /** A viewer's mute found in the store (the class re-opened since). */
+  restoreViewerChatMute(viewerId: string): void {
+    this.viewersMuted.add(viewerId);
+  }
+
   /** A mute kept in the store (a class re-opened after a restart). */
   restoreChatMute(participantId: string): void {
     this.chatMuted.add(participantId);
@@ -406,7 +420,7 @@ export class ClassRules {
       ended: this.ended,
       participants,
       hands: this.hands.filter((id) => this.session.get(id)),
-      chatMuted: [...this.chatMuted].filter((id) => this.session.get(id)),
+      chatMuted: [...[...this.chatMuted].filter((id) => this.session.get(id)), ...this.viewersMuted],
       seats: { capacity: this.seats.capacity, taken: this.seatedMembers().size, waiting: this.seats.waiting },
     };
   }

@@ -189,6 +189,7 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
       masterUrl: live ? link.url : null,
       renditions: LADDER.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrate: r.bitrate })),
       viewers,
+      chat: stream.source.type === 'class',
       expiresAt: Math.min(link.expiresAt, v.expiresAt * 1000),
     };
     res.setHeader('Cache-Control', 'no-store');
@@ -284,6 +285,7 @@ export function recordingsApi(deps: StreamsApiDeps): express.Router {
       masterUrl: link.url,
       renditions: [{ name: LADDER[0].name, width: LADDER[0].width, height: LADDER[0].height, bitrate: LADDER[0].bitrate }],
       viewers: 0,
+      chat: false,
       expiresAt: Math.min(link.expiresAt, v.expiresAt * 1000),
     };
     res.setHeader('Cache-Control', 'no-store');

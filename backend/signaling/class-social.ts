@@ -1,7 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { NotificationName, NotificationPayload } from '../../protocol/signaling.js';
-import type { BoardState, ChatMessage, Reaction } from '../../protocol/social.js';
+import type { BoardState, ChatMessage, ChatRole, Reaction } from '../../protocol/social.js';
 import { ReactionBatcher } from '../classes/reactions.js';
 import { Whiteboard } from '../classes/whiteboard.js';
 import { AppError } from '../errors.js';
@@ -73,7 +73,7 @@ export class ClassSocial {
    * Stores a message under the next sequence number and, once stored, sends it to the class.
    * A retry (same sender and `clientId`) gets the stored message back and sends nothing.
    */
-  send(m: { participantDbId: number; senderKey: string; displayName: string; role: 'coach' | 'member'; text: string; clientId: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  send(m: { participantDbId: number; senderKey: string; displayName: string; role: ChatRole; text: string; clientId: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
     const write = this.chatQueue.then(async () => {
       const seq = this.lastSeq + 1;
       const result = await this.repos.chat.add({ ...m, classId: this.record.id, seq, sentAt: Date.now() });

@@ -9,6 +9,7 @@ import type { IceSettings } from '../auth/turn.js';
 import type { SharedFiles } from '../files/shared-files.js';
 import type { PeerMedia } from '../media/class-media.js';
 import { offerFreedSeats, stopWaiting } from './waitlist.js';
+import type { ViewerChat } from './viewer-chat.js';
 import type { ClassRecord, Repositories } from '../store/repositories.js';
 import type { LiveClass, LiveClasses, Seat } from './live-classes.js';
 
@@ -19,6 +20,8 @@ export interface SignalingDeps {
   /** STUN/TURN servers handed to browsers at join. */
   ice: IceSettings;
   logger: Logger;
+  /** The broadcast viewers' side of class chats (told when the coach mutes a viewer). */
+  viewerChat?: Pick<ViewerChat, 'muted' | 'mirror'>;
 }
 
 /** Per-socket state: who this is (from the verified token) and, once joined, their seat. */
@@ -64,7 +67,9 @@ export class Connection implements Seat {
 
   /** Sends to everyone in the class, this connection included. */
   broadcast<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void {
-    this.socket.nsp.to(this.classContext().channel).emit(name, payload);
+    const channel = this.classContext().channel;
+    this.socket.nsp.to(channel).emit(name, payload);
+    this.deps.viewerChat?.mirror(channel, name, payload);
   }
 
   /** The class this connection is in, seated or observing. */

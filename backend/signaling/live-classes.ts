@@ -43,6 +43,9 @@ export interface LiveClass {
 
 const EMPTY_GRACE_MS = 15_000;
 
+/** The Socket.IO room of a class (in the viewers' namespace too, for its chat). */
+export const classChannel = (classId: string) => `class:${classId}`;
+
 /**
  * The classes live on this node. Creation is serialised per class (two first joiners share one
  * router); a class nobody is in is closed after a short grace, so a quick rejoin keeps its router.
@@ -86,7 +89,7 @@ export class LiveClasses {
   }
 
   private async create(record: ClassRecord): Promise<LiveClass> {
-    const channel = `class:${record.id}`;
+    const channel = classChannel(record.id);
     const emit = <N extends NotificationName>(name: N, payload: NotificationPayload<N>) => this.emitTo(channel, name, payload);
     // The router and the stored chat/board state load side by side.
     const [media, social, kept] = await Promise.all([

@@ -6,6 +6,7 @@ import type { Connection } from './connection.js';
 import type { Handler } from './handlers.js';
 import { rerouted } from './class-handlers.js';
 import { offerFreedSeats, stopWaiting } from './waitlist.js';
+import { isViewerChatId } from './viewer-chat.js';
 
 type SocialMessage =
   | 'chat:send'
@@ -56,6 +57,17 @@ export const socialHandlers: { [N in SocialMessage]: Handler<N> } = {
 
   async 'chat:mute'(conn, { participantId, muted }) {
     const live = conn.assertJoined();
+    if (isViewerChatId(participantId)) {
+      // A viewer of the class's broadcast: known by the messages they wrote.
+      if (!live.rules.canModerate(conn.participantId)) throw new AppError(ErrorCode.Forbidden, 'Only the coach or a moderator can mute chat', 403);
+      const identity = await conn.deps.repos.chat.senderIdentity(live.record.id, participantId);
+      if (!identity) throw new AppError(ErrorCode.NotFound, 'No such viewer in this chat', 404);
+      live.rules.setViewerChatMuted(conn.participantId, participantId, muted);
+      await conn.deps.repos.chat.setMuted(live.record.id, identity, muted);
+      conn.deps.viewerChat?.muted(participantId, muted);
+      conn.broadcastState();
+      return {};
+    }
     live.rules.setChatMuted(conn.participantId, participantId, muted);
     // Kept in the store: a muted member stays muted when they come back.
     await conn.deps.repos.chat.setMuted(live.record.id, live.session.get(participantId)!.identity, muted);

@@ -1,6 +1,6 @@
 import type { Level, Plan } from '../../protocol/class-state.js';
 import type { ClassSnapshot } from '../classes/class-rules.js';
-import type { BoardState, ChatMessage, SharedFile } from '../../protocol/social.js';
+import type { BoardState, ChatMessage, ChatRole, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
 import { recordingRepository, streamRepository } from './stream-repository.js';
 
@@ -141,6 +141,15 @@ export function attendanceRepository(db: Q) {
       );
       return { attendanceId: Number(rows[0]!.id), participantDbId: Number(rows[0]!.participant_id) };
     },
+    /** The participants row of a club's person, made on first sight (a broadcast viewer who writes in chat). */
+    async ensureParticipant(clubId: string, identity: string, displayName: string): Promise<number> {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO participants (club_id, identity, display_name) VALUES ($1, $2, $3)
+         ON CONFLICT (club_id, identity) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`,
+        [clubId, identity, displayName],
+      );
+      return Number(rows[0]!.id);
+    },
     /** The participants row of a club's person, if they ever came. */
     async participantId(clubId: string, identity: string): Promise<number | null> {
       const { rows } = await db.query<{ id: string }>('SELECT id FROM participants WHERE club_id = $1 AND identity = $2', [clubId, identity]);
@@ -222,7 +231,7 @@ export function chatRepository(db: Q) {
      * Stores a message under `seq`; when the sender already stored this `clientId` (a retry) the
      * stored message comes back with `duplicate` and `seq` is not used.
      */
-    async add(m: { classId: string; seq: number; participantDbId: number; senderKey: string; displayName: string; role: 'coach' | 'member'; text: string; clientId: string; sentAt: number }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    async add(m: { classId: string; seq: number; participantDbId: number; senderKey: string; displayName: string; role: ChatRole; text: string; clientId: string; sentAt: number }): Promise<{ message: ChatMessage; duplicate: boolean }> {
       const { rows } = await db.query(
         `INSERT INTO chat_messages (class_id, seq, participant_id, sender_key, display_name, role, body, client_id, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -274,6 +283,14 @@ export function chatRepository(db: Q) {
         [clubId, limit],
       );
       return rows.map((r) => ({ classId: r.class_id, seq: Number(r.seq), reason: r.reason, reportedAt: r.created_at.toISOString(), reporter: r.reporter, sender: r.sender, text: r.body, deleted: r.deleted }));
+    },
+    /** The club identity behind a chat `participantId` of this class (a viewer the coach mutes). */
+    async senderIdentity(classId: string, senderKey: string): Promise<string | undefined> {
+      const { rows } = await db.query<{ identity: string }>(
+        'SELECT p.identity FROM chat_messages m JOIN participants p ON p.id = m.participant_id WHERE m.class_id = $1 AND m.sender_key = $2 LIMIT 1',
+        [classId, senderKey],
+      );
+      return rows[0]?.identity;
     },
     async setMuted(classId: string, identity: string, muted: boolean): Promise<void> {
       if (muted) await db.query('INSERT INTO chat_mutes (class_id, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING', [classId, identity]);

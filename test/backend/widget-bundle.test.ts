@@ -38,3 +38,8 @@ test('widget bundle: hls.js is a lazy chunk, never in dist/fitlive.js', () => {
   const chunkGz = gz(chunkFile);
   console.log(`fitlive.js ${kB(mainGz)} gzip; ${hlsChunk} ${kB(chunkGz)} gzip; <fit-live-stream> before the first frame (hls.js browsers): ${kB(mainGz + chunkGz)} (mux-player ~327 kB); native HLS (Safari/iOS): ${kB(mainGz)}`);
 });
+
+test('widget bundle: no validation library (zod stays on the server; the widget imports plain constants)', () => {
+  const main = fs.readFileSync(entry, 'utf8');
+  for (const marker of ['ZodError', '$ZodType', 'zod.dev']) assert.ok(!main.includes(marker), `dist/fitlive.js contains zod (${marker}): a protocol file with schemas was imported for a value`);
+});

@@ -22,7 +22,7 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   const api = (p: string, method = 'GET', body?: unknown) =>
     fetch(`${server.url}/api${p}`, { method, headers: { authorization: `Bearer ${k.key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
 
-  await stack.joinDemoClass('coach', 'Coach Sam');
+  const coach = await stack.joinDemoClass('coach', 'Coach Sam');
   const stream = (await (await api('/v1/streams', 'POST', { title: 'HIIT live', source: { type: 'class', classId: 'demo-hiit' } })).json()) as StreamCreated;
   const t0 = Date.now();
   assert.equal((await api(`/v1/streams/${stream.id}/start`, 'POST')).status, 200);
@@ -66,6 +66,23 @@ test('a class goes out as an HLS ladder with CDN-friendly headers; a killed FFmp
   console.log(`broadcast: player scripts ${scripts.map((n) => new URL(n).pathname).join(', ')}`);
   // With Media Source Extensions the player uses hls.js, fetched only now, as its own chunk.
   assert.ok(scripts.some((n) => /\/chunks\/hls\.light-[\w-]+\.js$/.test(n)), 'hls.js came as a lazy chunk');
+
+  // The class chat beside the picture: the viewer writes, the coach reads it in the class room
+  // (marked as a viewer) and answers; the viewer reads the answer.
+  const player = viewer.locator('fit-live-stream');
+  const tChat = Date.now();
+  await player.getByTestId('chat-input').fill('Hello from the couch <b>!</b>');
+  await player.getByTestId('chat-send').click();
+  const inRoom = coach.locator('fit-class-room').getByTestId('chat-message').filter({ hasText: 'Hello from the couch <b>!</b>' });
+  await inRoom.waitFor({ timeout: 10_000 });
+  console.log(`broadcast: viewer chat → coach's class room in ${Date.now() - tChat} ms`);
+  assert.equal(await inRoom.getAttribute('data-role'), 'viewer');
+  assert.equal(await inRoom.getByTestId('chat-role').textContent(), 'Viewer');
+  await coach.locator('fit-class-room').getByTestId('chat-input').fill('Welcome, viewers!');
+  await coach.locator('fit-class-room').getByTestId('chat-send').click();
+  const answer = player.getByTestId('chat-message').filter({ hasText: 'Welcome, viewers!' });
+  await answer.waitFor({ timeout: 10_000 });
+  assert.equal(await answer.getAttribute('data-role'), 'coach');
   await viewer.close();
 
   // kill -9 FFmpeg: it is started again and the same playlist goes on after a discontinuity.

@@ -37,6 +37,7 @@ const info = (patch: Partial<PlaybackInfo> = {}): PlaybackInfo => ({
     { name: '360p', width: 640, height: 360, bitrate: 800_000 },
   ],
   viewers: 12,
+  chat: false,
   expiresAt: Date.now() + 600_000,
   ...patch,
 });

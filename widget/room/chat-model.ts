@@ -4,10 +4,17 @@ import type { ClassStateView } from '../../protocol/class-state.js';
 import type { ParticipantInfo } from '../../protocol/participants.js';
 import type { ChatMessage } from '../../protocol/social.js';
 import { CHAT_MAX_LENGTH } from '../../protocol/social-constants.js';
-import type { ClassChannel } from './class-model.js';
+import type { RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { FitError } from './fit-error.js';
 
 export { linkify, type Segment } from './linkify.js';
+
+type ChatRequest = 'chat:send' | 'chat:history' | 'chat:delete' | 'chat:mute' | 'chat:report';
+
+/** Where the chat's requests go: a class seat's signaling, or a broadcast viewer's chat socket. */
+export interface ChatChannel {
+  request<N extends ChatRequest>(name: N, payload: RequestPayload<N>): Promise<ResponseMap[N]>;
+}
 
 /** A message this client sent that the server has not stored yet (or refused). */
 export interface PendingMessage {
@@ -69,7 +76,7 @@ export function chatErrorMessage(err: ErrorBody): string {
  */
 export class ChatModel {
   private s: ChatState = { messages: [], pending: [], hasMore: false, loaded: false, loadingOlder: false, muted: false, notice: undefined, unread: 0 };
-  private channel: ClassChannel | undefined;
+  private channel: ChatChannel | undefined;
   private selfId: string | undefined;
   private visible = true;
   /** Deleted seqs: a history page answered before the deletion must not bring one back. */
@@ -98,7 +105,7 @@ export class ChatModel {
   }
 
   /** Connects to a joined seat (and again after each re-join); `undefined` detaches. */
-  attach(channel: ClassChannel | undefined, self: Pick<ParticipantInfo, 'id'> | undefined): void {
+  attach(channel: ChatChannel | undefined, self: Pick<ParticipantInfo, 'id'> | undefined): void {
     this.channel = channel;
     this.selfId = self?.id ?? this.selfId;
     this.changed();
@@ -112,7 +119,11 @@ export class ChatModel {
 
   /** Follows the class state: a chat mute on this participant. */
   onClassState(state: Pick<ClassStateView, 'chatMuted'> | undefined): void {
-    const muted = !!this.selfId && !!state?.chatMuted?.includes(this.selfId);
+    this.setSelfMuted(!!this.selfId && !!state?.chatMuted?.includes(this.selfId));
+  }
+
+  /** Whether the coach has muted this reader (a viewer is told directly, a member through the class state). */
+  setSelfMuted(muted: boolean): void {
     if (muted === this.s.muted) return;
     const notice = muted ? { code: ErrorCode.ChatMuted, message: chatErrorMessage({ code: ErrorCode.ChatMuted, message: '' }) } : this.s.notice?.code === ErrorCode.ChatMuted ? undefined : this.s.notice;
     this.set({ muted, notice });
@@ -276,7 +287,7 @@ export class ChatModel {
     return added;
   }
 
-  private call: ClassChannel['request'] = (name, payload) => {
+  private call: ChatChannel['request'] = (name, payload) => {
     if (!this.channel) return Promise.reject(new FitError(ErrorCode.NotJoined, 'Join the class first'));
     return this.channel.request(name, payload);
   };

@@ -33,6 +33,8 @@ export interface StreamState {
   sourceVersion: number;
   renditions: readonly Rendition[];
   viewers: number;
+  /** The stream has a chat (it comes from a class; never for a recording). */
+  chat: boolean;
   /** Why it stopped (phase `error`), or a transient problem while it goes on (e.g. a lost heartbeat). */
   error: ErrorBody | undefined;
 }
@@ -110,6 +112,7 @@ export class StreamModel extends EventTarget {
     sourceVersion: 0,
     renditions: [],
     viewers: 0,
+    chat: false,
     error: undefined,
   };
   /** When the current source stops working (ms since epoch). */
@@ -266,6 +269,7 @@ export class StreamModel extends EventTarget {
       posterUrl: info.posterUrl ? new URL(info.posterUrl, `${this.base}/`).href : undefined,
       renditions: info.renditions,
       viewers: info.viewers,
+      chat: !!info.chat && !this.isRecording,
       error: undefined,
     };
     this.clear('poll');

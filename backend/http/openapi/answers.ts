@@ -3,7 +3,7 @@ import { planSchema } from '../../../protocol/class-state.js';
 import { ErrorCode } from '../../../protocol/error-codes.js';
 import { roleSchema } from '../../../protocol/participants.js';
 import { classInputSchema, classPatchSchema, type ClassInfo } from '../../../protocol/schedule.js';
-import { sharedFileTypeSchema, type ChatMessage, type SharedFile } from '../../../protocol/social.js';
+import { chatRoleSchema, sharedFileTypeSchema, type ChatMessage, type SharedFile } from '../../../protocol/social.js';
 import { streamInputSchema, streamSourceSchema, streamStatusSchema, viewerTokenInputSchema, type HeartbeatAnswer, type PlaybackInfo, type StreamAnalytics, type StreamCreated, type StreamInfo } from '../../../protocol/streams.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
 import type { Repositories } from '../../store/repositories.js';
@@ -87,7 +87,7 @@ const chatMessageSchema = answer<ChatMessage>()(
     seq: z.number().int().min(1).describe("The server's order: 1, 2, 3… per class"),
     participantId: z.string(),
     displayName: z.string(),
-    role: roleSchema,
+    role: chatRoleSchema.describe('"viewer": a viewer of the class’s broadcast'),
     text: z.string().describe('Plain text (never HTML); words on the club filter are masked'),
     sentAt: epochMs,
     clientId: z.string().optional(),
@@ -176,6 +176,7 @@ const playbackSchema = answer<PlaybackInfo>()(
     masterUrl: z.string().nullable().describe('Signed /hls/… path, relative to the server; set while encoding'),
     renditions: z.array(z.object({ name: z.string(), width: z.number().int(), height: z.number().int(), bitrate: z.number().int() })).describe('The ladder, best first'),
     viewers: z.number().int(),
+    chat: z.boolean().describe('The stream has a chat (its source is a class): viewers join it over Socket.IO on the /viewers namespace'),
     expiresAt: epochMs.describe('When the signed URLs stop working (ms since epoch)'),
   }),
 );

@@ -19,7 +19,9 @@ import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
 import { qualityStyles } from './quality.styles.js';
 import { audioOnlyNotice, mediaChoices, qualityBadge, tileQuality } from './quality-panels.js';
-import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
+import { chatPanel } from '../chat-panel.js';
+import { chatStyles } from '../chat-panel.styles.js';
+import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
 
 /**
  * A live, interactive fitness class.
@@ -96,7 +98,7 @@ import { chatPanel, floaterLayer, handQueue, handToggle, reactionBar, seatsView,
  * @cssproperty --fit-quality-poor - Colour of a poor connection badge.
  */
 export class FitClassRoom extends FitElement {
-  static override styles = [styles, qualityStyles];
+  static override styles = [styles, qualityStyles, chatStyles];
   static override properties = {
     ...classConnectionProperties,
     connectionState: { type: String, attribute: 'connection-state', reflect: true },

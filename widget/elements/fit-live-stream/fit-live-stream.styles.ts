@@ -10,6 +10,8 @@ export const styles = css`
     --_live: var(--fit-live-color, #e5262c);
     --_bar-bg: var(--fit-controls-bg, linear-gradient(transparent, rgb(0 0 0 / 0.7)));
     --_ratio: var(--fit-stream-aspect-ratio, 16 / 9);
+    --_tile-bg: var(--fit-tile-bg, #1d2229);
+    --_muted: var(--fit-muted, #9aa3ad);
     display: block;
     position: relative;
     font-family: var(--fit-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
@@ -231,5 +233,51 @@ export const styles = css`
     .controls.vod .time {
       font-size: 0.75rem;
     }
+  }
+
+  /*
+   * The picture and the chat: side by side from 900px (the chat as tall as the picture, its
+   * list scrolling), stacked below on anything narrower.
+   */
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .layout .chat {
+    border-radius: 0;
+  }
+  @container (min-width: 900px) {
+    .layout[data-chat='true'][data-chat-open='true'] {
+      grid-template-columns: minmax(0, 1fr) var(--fit-chat-width, 320px);
+    }
+    .layout[data-chat='true'][data-chat-open='true'] .chat {
+      /* Fills the row the picture sets, without making it taller. */
+      height: 0;
+      min-height: 100%;
+    }
+    .layout[data-chat-open='true'] .chat-body {
+      flex: 1;
+      min-height: 0;
+    }
+    .layout[data-chat-open='true'] .chat-list {
+      height: auto;
+      flex: 1;
+      min-height: 0;
+    }
+  }
+  .chip,
+  .mini {
+    background: rgb(255 255 255 / 0.1);
+    border: 1px solid rgb(255 255 255 / 0.25);
+    color: var(--_fg);
+  }
+  .chip {
+    padding: 6px 14px;
+    font-size: 0.85rem;
+  }
+  .mini {
+    font-size: 0.7rem;
+    padding: 2px 8px;
+    min-height: 26px;
   }
 `;

@@ -1,5 +1,10 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { ChatMessage } from '../../../protocol/social.js';
+import { StreamChat } from '../../stream/stream-chat.js';
 import { isPlayable, StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
+import { chatPanel } from '../chat-panel.js';
+import { chatStyles } from '../chat-panel.styles.js';
+import { ChatScrollController } from '../chat-scroll-controller.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-live-stream.styles.js';
@@ -19,6 +24,11 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  *
  * @fires fit-stream-state - The state changed. `detail: { state }`: `loading` | `idle` (not started) | `live` | `recording` (a recording to play) | `ended` | `error`.
  * @fires fit-viewers - The live viewer count changed. `detail: { viewers }`.
+ * A stream from a class has the class's chat beside the picture (below it when the player is
+ * narrower than 900px): viewers read along while the stream waits, write while it is live, and
+ * keep the messages to read when it ends. `no-chat` hides it.
+ *
+ * @fires fit-chat-message - A chat message arrived live (once each). `detail`: `{ seq, participantId, displayName, role, text, sentAt }` (`role` is `coach`, `member` or `viewer`).
  * @fires fit-error - The stream cannot be played. `detail: { code, message }` (`stream_not_found`, `stream_full`, `token_expired`, `media_error`, …).
  *
  * @slot starts-soon - What a stream that has not started says (default "Starts soon").
@@ -40,6 +50,13 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @csspart quality - The quality menu (`<select>`).
  * @csspart fullscreen-button - Fullscreen.
  * @csspart retry-button - "Try again" after an error.
+ * @csspart chat - The chat panel (streams from a class).
+ * @csspart chat-list - The messages.
+ * @csspart chat-input - The message box.
+ * @csspart chat-send - The Send button.
+ * @csspart chat-notice - Why a message was not sent (too fast, muted).
+ * @csspart chat-role - The Coach / Viewer badge on a message.
+ * @csspart chat-unread - Unread count on the folded chat.
  *
  * @cssproperty --fit-accent - Buttons and focus rings.
  * @cssproperty --fit-bg - Behind the picture.
@@ -50,11 +67,18 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @cssproperty --fit-controls-bg - The control bar's background.
  * @cssproperty --fit-stream-aspect-ratio - The player's shape (default 16 / 9).
  * @cssproperty --fit-font - Font family.
+ * @cssproperty --fit-tile-bg - The chat panel's background.
+ * @cssproperty --fit-muted - Secondary text in the chat.
+ * @cssproperty --fit-chat-width - The chat's width beside the picture (default 320px).
+ * @cssproperty --fit-chat-height - The message list's height when the chat is below the picture (default 320px).
  */
 export class FitLiveStream extends FitElement {
-  static override styles = styles;
+  static override styles = [styles, chatStyles];
   static override properties = {
     server: { type: String },
+    noChat: { type: Boolean, attribute: 'no-chat' },
+    chatOpen: { state: true },
+    chatDraft: { state: true },
     streamId: { type: String, attribute: 'stream-id' },
     recordingId: { type: String, attribute: 'recording-id' },
     token: { type: String },
@@ -76,10 +100,17 @@ export class FitLiveStream extends FitElement {
   declare state: StreamPhase;
   /** Force a playback engine (`native` | `hls`); empty = native HLS where the browser has it. */
   declare engine: PlayerEngine | '';
+  /** Hides the chat of a stream that has one. */
+  declare noChat: boolean;
+  declare chatOpen: boolean;
+  declare chatDraft: string;
 
   private model: StreamModel | undefined;
   private player: StreamPlayer | undefined;
   private readonly modelController = new RoomController(this);
+  private streamChat: StreamChat | undefined;
+  private readonly chatController = new RoomController(this);
+  private readonly chatScroll = new ChatScrollController(this, () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="chat-list"]'));
   private announcement = '';
   private lastViewers = -1;
   private lastError: string | undefined;
@@ -99,6 +130,14 @@ export class FitLiveStream extends FitElement {
     this.poster = '';
     this.state = 'loading';
     this.engine = '';
+    this.noChat = false;
+    this.chatOpen = true;
+    this.chatDraft = '';
+  }
+
+  /** The stream's chat (DOM-free; for tests and custom UIs), once the stream has one. */
+  get chat(): StreamChat | undefined {
+    return this.streamChat;
   }
 
   /** The stream model (DOM-free; for tests and custom UIs). */
@@ -124,10 +163,17 @@ export class FitLiveStream extends FitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed.has('server') || changed.has('streamId') || changed.has('recordingId') || changed.has('token') || changed.has('engine')) && this.isConnected) this.setup();
+    else if (changed.has('noChat') && changed.get('noChat') !== undefined) {
+      if (this.noChat) this.closeChat();
+      else this.syncChat();
+    }
     this.player?.sync();
   }
 
   private teardown(): void {
+    this.closeChat();
+    this.streamChat = undefined;
+    this.chatController.set(undefined);
     this.player?.dispose();
     this.player = undefined;
     this.model?.dispose();
@@ -169,7 +215,84 @@ export class FitLiveStream extends FitElement {
     }
     if (phase !== 'error') this.lastError = undefined;
     if (phase === 'live') this.autoplay();
+    this.syncChat();
   };
+
+  /**
+   * The chat follows the stream: it opens once the stream says it has one (while it waits or
+   * plays) and closes when the stream ends, keeping its messages on screen.
+   */
+  private syncChat(): void {
+    const s = this.model?.state;
+    if (!s || this.noChat || !s.chat || !this.streamId) return;
+    if ((s.phase === 'idle' || s.phase === 'live') && !this.streamChat) {
+      const chat = new StreamChat({ server: this.server || location.origin, streamId: this.streamId, token: this.token });
+      chat.addEventListener('message', (e) => this.emit('fit-chat-message', (e as CustomEvent<ChatMessage>).detail));
+      this.streamChat = chat;
+      this.chatController.set(chat);
+      this.chatScroll.stickToBottom();
+    } else if (s.phase === 'ended') this.closeChat();
+  }
+
+  private closeChat(): void {
+    if (this.streamChat && !this.streamChat.isClosed) this.streamChat.close();
+  }
+
+  /** Opens or folds the chat (folded, new messages count as unread). */
+  setChatOpen(open: boolean): void {
+    this.chatOpen = open;
+    this.streamChat?.chat.setVisible(open);
+    if (open) this.chatScroll.stickToBottom();
+  }
+
+  private sendChat(): void {
+    const chat = this.streamChat?.chat;
+    const text = this.chatDraft;
+    if (!chat || !text.trim() || chat.state.muted) return;
+    this.chatDraft = '';
+    this.chatScroll.stickToBottom();
+    // Refusals show in the chat itself (a failed message with a reason and Retry).
+    void chat.send(text);
+  }
+
+  private onChatScroll(e: Event): void {
+    const el = e.target as HTMLElement;
+    const chat = this.streamChat?.chat;
+    if (chat && el.scrollTop < 48 && chat.state.hasMore && !chat.state.loadingOlder) void chat.loadOlder().catch(() => undefined);
+  }
+
+  /** Why a viewer cannot write now (besides a mute), or undefined when they can. */
+  private chatClosedReason(): string | undefined {
+    const c = this.streamChat?.state;
+    const phase = this.model?.state.phase;
+    if (phase === 'ended') return 'The stream has ended';
+    if (phase === 'idle') return 'The chat opens when the stream is live';
+    if (c?.status === 'reconnecting' || c?.status === 'connecting') return 'Connecting to the chat…';
+    if (c?.status === 'closed') return 'The chat is closed';
+    return undefined;
+  }
+
+  private renderChat(): TemplateResult | typeof nothing {
+    const chat = this.streamChat;
+    // A stream whose chat was refused (no chat, a site the club does not allow) shows none.
+    if (!chat || this.noChat || chat.state.error) return nothing;
+    return chatPanel({
+      chat: chat.chat,
+      self: chat.state.self,
+      chatMuted: [],
+      open: this.chatOpen,
+      draft: this.chatDraft,
+      setOpen: (open) => this.setChatOpen(open),
+      setDraft: (text) => {
+        this.chatDraft = text;
+        chat.chat.clearNotice();
+      },
+      submit: () => this.sendChat(),
+      onScroll: (e) => this.onChatScroll(e),
+      run: (intent) => void intent().catch(() => undefined),
+      closed: this.chatClosedReason(),
+    });
+  }
 
   private describePhase(): string {
     const s = this.model?.state;
@@ -367,7 +490,8 @@ export class FitLiveStream extends FitElement {
     const onMedia = this.onMediaEvent;
     const what = recording || (!s && this.recordingId) ? 'Recording' : 'Live stream';
     const showPoster = posterUrl && (recording ? !this.vodStarted : !playing);
-    return html`<div
+    const chat = this.renderChat();
+    return html`<div class="layout" data-chat=${chat !== nothing} data-chat-open=${this.chatOpen}><div
       part="base"
       class="base"
       tabindex="0"
@@ -404,7 +528,7 @@ export class FitLiveStream extends FitElement {
         : nothing}
       ${live ? this.controls(playing, atEdge) : nothing} ${recording ? this.vodControls(playing) : nothing}
       <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.announcement}</div>
-    </div>`;
+    </div>${chat}</div>`;
   }
 
   private overlay(phase: StreamPhase): TemplateResult | typeof nothing {

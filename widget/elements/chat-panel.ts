@@ -1,0 +1,158 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage } from '../../protocol/social.js';
+import { CHAT_MAX_LENGTH } from '../../protocol/social-constants.js';
+import type { ChatModel, PendingMessage } from '../room/chat-model.js';
+import { linkify } from '../room/linkify.js';
+
+/*
+ * The chat panel, shared by <fit-class-room> (members and the coach) and <fit-live-stream>
+ * (viewers of a class's broadcast). A pure function of the chat model; every piece of user text
+ * goes through Lit text bindings (never innerHTML), so HTML in a message or a name shows as text.
+ */
+
+/** Runs a user intent; the element shows a refusal. */
+export type Run = (intent: () => Promise<unknown>) => void;
+
+/** Who is reading: their own messages show as theirs; the coach and moderators moderate. */
+export interface ChatReader {
+  id: string;
+  displayName: string;
+  role: 'coach' | 'member' | 'viewer';
+  moderator?: boolean | undefined;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const formatTime = (ms: number) => (Number.isFinite(ms) ? timeFormat.format(ms) : '');
+const isoTime = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+
+/** Message text with http(s) links as links; everything else as text. */
+export function messageText(text: string): Array<string | TemplateResult> {
+  return linkify(text).map((seg) =>
+    seg.kind === 'link' ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
+  );
+}
+
+export interface ChatPanelContext {
+  chat: ChatModel;
+  self: ChatReader | undefined;
+  /** Who is muted in chat (from the class state). */
+  chatMuted: readonly string[];
+  open: boolean;
+  draft: string;
+  setOpen(open: boolean): void;
+  setDraft(text: string): void;
+  /** Sends the draft (the element clears it and keeps the list at the bottom). */
+  submit(): void;
+  onScroll(e: Event): void;
+  run: Run;
+  /** Why the reader cannot write now, besides a mute (a broadcast not live yet, or over). */
+  closed?: string | undefined;
+}
+
+export function chatPanel(c: ChatPanelContext): TemplateResult {
+  const st = c.chat.state;
+  const canModerate = c.self?.role === 'coach' || c.self?.moderator === true;
+  const nearLimit = c.draft.length >= CHAT_MAX_LENGTH - 50;
+  const onKeydown = (e: KeyboardEvent) => {
+    // Enter sends; Shift+Enter is a new line; an IME composition keeps its Enter.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      c.submit();
+    }
+  };
+  return html`<aside part="chat" class="chat" data-testid="chat" data-open=${c.open} aria-label="Class chat">
+    <div class="chat-head">
+      <h3 id="chat-title">Chat</h3>
+      ${!c.open && st.unread
+        ? html`<span part="chat-unread" class="unread" data-testid="chat-unread" role="status" aria-label=${`${st.unread} unread`}>${st.unread > 99 ? '99+' : st.unread}</span>`
+        : nothing}
+      <button class="mini chat-toggle" data-testid="chat-toggle" aria-expanded=${c.open} aria-controls="chat-body" @click=${() => c.setOpen(!c.open)}>
+        ${c.open ? 'Hide' : 'Show'}
+      </button>
+    </div>
+    <div id="chat-body" class="chat-body" ?hidden=${!c.open}>
+      <ol part="chat-list" class="chat-list" data-testid="chat-list" role="log" aria-live="polite" aria-labelledby="chat-title" tabindex="0" @scroll=${c.onScroll}>
+        ${st.hasMore
+          ? html`<li class="older">
+              <button class="mini" data-testid="chat-older" ?disabled=${st.loadingOlder} @click=${() => c.run(() => c.chat.loadOlder())}>
+                ${st.loadingOlder ? 'Loading…' : 'Earlier messages'}
+              </button>
+            </li>`
+          : nothing}
+        ${repeat(st.messages, (m) => m.seq, (m) => chatItem(m, c, canModerate))}
+        ${repeat(st.pending, (p) => p.clientId, (p) => pendingItem(p, c))}
+        ${st.loaded && !st.messages.length && !st.pending.length ? html`<li class="empty muted" data-testid="chat-empty">No messages yet. Say hi!</li>` : nothing}
+      </ol>
+      ${st.notice
+        ? html`<p part="chat-notice" class="chat-notice" role="status" data-testid="chat-notice" data-code=${st.notice.code}>${st.notice.message}</p>`
+        : nothing}
+      <form class="chat-form" @submit=${(e: Event) => (e.preventDefault(), c.submit())}>
+        <textarea
+          part="chat-input"
+          data-testid="chat-input"
+          rows="2"
+          maxlength=${CHAT_MAX_LENGTH}
+          aria-label="Message to the class"
+          aria-describedby="chat-count"
+          placeholder=${st.muted ? 'You are muted in this chat' : (c.closed ?? 'Message the class…')}
+          ?disabled=${st.muted || !!c.closed}
+          .value=${c.draft}
+          @input=${(e: Event) => c.setDraft((e.target as HTMLTextAreaElement).value)}
+          @keydown=${onKeydown}
+        ></textarea>
+        <span id="chat-count" class="count ${nearLimit ? 'near' : ''}" data-testid="chat-count" aria-live=${nearLimit ? 'polite' : 'off'}>
+          ${nearLimit ? `${c.draft.length}/${CHAT_MAX_LENGTH}` : ''}
+        </span>
+        <button part="chat-send" class="chip" type="submit" data-testid="chat-send" ?disabled=${st.muted || !!c.closed || !c.draft.trim()}>Send</button>
+      </form>
+    </div>
+  </aside>`;
+}
+
+function chatItem(m: ChatMessage, c: ChatPanelContext, canModerate: boolean): TemplateResult {
+  const mine = m.participantId === c.self?.id;
+  const authorMuted = c.chatMuted.includes(m.participantId);
+  const reported = c.chat.isReported(m.seq);
+  return html`<li class="msg ${mine ? 'mine' : ''}" data-testid="chat-message" data-seq=${m.seq} data-participant-id=${m.participantId} data-role=${m.role}>
+    <div class="meta">
+      <span class="name" data-testid="chat-name">${m.displayName}</span>
+      ${m.role === 'coach' ? html`<span part="chat-role" class="role-badge" data-testid="chat-role">Coach</span>` : nothing}
+      ${m.role === 'viewer' ? html`<span part="chat-role" class="role-badge viewer" data-testid="chat-role" title="Watching the broadcast">Viewer</span>` : nothing}
+      <time datetime=${isoTime(m.sentAt)}>${formatTime(m.sentAt)}</time>
+    </div>
+    <p class="text" data-testid="chat-text">${messageText(m.text)}</p>
+    <div class="msg-actions">
+      ${canModerate
+        ? html`<button class="mini" data-testid="chat-delete" aria-label=${`Delete message from ${m.displayName}`} @click=${() => c.run(() => c.chat.deleteMessage(m.seq))}>Delete</button>`
+        : nothing}
+      ${canModerate && !mine && m.role !== 'coach'
+        ? html`<button class="mini" data-testid="chat-mute" aria-pressed=${authorMuted} aria-label=${`${authorMuted ? 'Unmute' : 'Mute'} ${m.displayName} in chat`}
+            @click=${() => c.run(() => c.chat.setMuted(m.participantId, !authorMuted))}>${authorMuted ? 'Unmute' : 'Mute'}</button>`
+        : nothing}
+      ${!canModerate && !mine
+        ? html`<button class="mini" data-testid="chat-report" ?disabled=${reported} aria-label=${`Report message from ${m.displayName}`} @click=${() => c.run(() => c.chat.report(m.seq))}>
+            ${reported ? 'Reported' : 'Report'}
+          </button>`
+        : nothing}
+    </div>
+  </li>`;
+}
+
+function pendingItem(p: PendingMessage, c: ChatPanelContext): TemplateResult {
+  const failed = p.status === 'failed';
+  return html`<li class="msg mine pending" data-testid="chat-pending" data-status=${p.status} data-client-id=${p.clientId}>
+    <div class="meta">
+      <span class="name">${c.self?.displayName ?? 'You'}</span>
+      <span class="state ${failed ? 'failed' : ''}">${failed ? `Not sent${p.error ? `: ${p.error.message}` : ''}` : 'Sending…'}</span>
+    </div>
+    <p class="text">${messageText(p.text)}</p>
+    ${failed
+      ? html`<div class="msg-actions shown">
+          <button class="mini" data-testid="chat-retry" @click=${() => c.run(() => c.chat.retry(p.clientId))}>Retry</button>
+          <button class="mini" data-testid="chat-discard" @click=${() => c.chat.discard(p.clientId)}>Discard</button>
+        </div>`
+      : nothing}
+  </li>`;
+}
+
