@@ -15,6 +15,7 @@ import { HlsLinks } from './streams/hls-links.js';
 import { StreamManager } from './streams/stream-manager.js';
 import { offerFreedSeats } from './signaling/waitlist.js';
 import { attachSignaling } from './signaling/server.js';
+import { Connection } from './signaling/connection.js';
 import { ViewerChat } from './signaling/viewer-chat.js';
 import { VIEWER_NAMESPACE } from '../protocol/viewer-chat.js';
 import { openDb } from './store/db.js';
@@ -37,6 +38,15 @@ export interface RunningServer {
   dropConnections(classId: string): number;
   /** A participant's video consumers as the SFU sees them (tests, diagnostics). */
   videoConsumers(classId: string, participantId: string): ReturnType<PeerMedia['videoConsumers']>;
+  /**
+   * Benchmarks: a seated participant publishes a track as plain RTP (see PeerMedia.producePlain);
+   * the class is told as for a browser's track. Resolves with the UDP port to send to.
+   */
+  publishPlain(classId: string, participantId: string, kind: 'audio' | 'video', rtpParameters: unknown): Promise<{ port: number; producerId: string }>;
+  /** Benchmarks: what one participant's consumers send, by owner (bytes, bitrate, layer) from mediasoup's stats. */
+  consumerStats(classId: string, participantId: string): Promise<Array<{ ownerId: string | undefined; kind: string; paused: boolean; currentSpatialLayer: number | undefined; bitrate: number; byteCount: number }>>;
+  /** Benchmarks: a participant's camera as received, bytes so far per simulcast layer (lowest first). */
+  producerLayerBytes(classId: string, participantId: string): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -170,6 +180,17 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       return n;
     },
     videoConsumers: (classId, participantId) => liveClasses.get(classId)?.media.peer(participantId)?.videoConsumers() ?? [],
+    publishPlain: async (classId, participantId, kind, rtpParameters) => {
+      const live = liveClasses.get(classId);
+      const seat = live?.seats.get(participantId);
+      const peer = live?.media.peer(participantId);
+      if (!live || !peer || !(seat instanceof Connection)) throw new Error(`${participantId} is not seated in ${classId}`);
+      const { entry, port } = await peer.producePlain(kind, rtpParameters as never, kind === 'audio' ? 'mic' : 'camera');
+      seat.notifyReceivers('producer:added', { producerId: entry.producer.id, participantId, kind, source: entry.source });
+      return { port, producerId: entry.producer.id };
+    },
+    producerLayerBytes: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.cameraLayerBytes()) ?? [],
+    consumerStats: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.consumerStats()) ?? [],
     stop: () =>
       (stopping ??= (async () => {
         await streams.stopAll();

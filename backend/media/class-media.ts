@@ -51,6 +51,8 @@ async function media<T>(what: string, fn: () => Promise<T>): Promise<T> {
 /** One participant's transports, producers and consumers on the class router. */
 export class PeerMedia {
   private readonly transports = new Map<string, ms.WebRtcTransport>();
+  /** Plain RTP inputs (simulated publishers), closed with the peer. */
+  private readonly plainTransports = new Set<ms.PlainTransport>();
   readonly producers = new Map<string, ProducerEntry>();
   private readonly consumers = new Map<string, ms.Consumer>();
   private closed = false;
@@ -118,6 +120,25 @@ export class PeerMedia {
     this.producers.set(producer.id, entry);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return entry;
+  }
+
+  /**
+   * A track that arrives as plain RTP instead of WebRTC (the benchmarks' simulated publishers):
+   * a comedia PlainTransport on this peer's router, the producer registered as this peer's, so
+   * everyone else consumes it as they would a browser's. Returns the port to send RTP to.
+   */
+  async producePlain(kind: ms.MediaKind, rtpParameters: ms.RtpParameters, source: MediaSource): Promise<{ entry: ProducerEntry; port: number }> {
+    const transport = await media('createPlainTransport', () =>
+      this.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: this.settings.listenIp, announcedAddress: this.settings.announcedAddress }, comedia: true, rtcpMux: true, appData: { direction: 'plain' } }),
+    );
+    this.assertOpen(() => transport.close());
+    this.plainTransports.add(transport);
+    transport.observer.once('close', () => this.plainTransports.delete(transport));
+    const producer = await media('produce', () => transport.produce({ kind, rtpParameters, appData: { source } }));
+    const entry: ProducerEntry = { producer, ownerId: this.participantId, source };
+    this.producers.set(producer.id, entry);
+    producer.observer.once('close', () => this.producers.delete(producer.id));
+    return { entry, port: transport.tuple.localPort };
   }
 
   /** Stops one of this peer's tracks. */
@@ -189,6 +210,24 @@ export class PeerMedia {
     if (consumer.paused) await media('resume', () => consumer.resume());
   }
 
+  /** What each consumer sends, from mediasoup's stats (benchmarks, diagnostics): not for hot paths. */
+  async consumerStats(): Promise<Array<{ ownerId: string | undefined; kind: string; paused: boolean; currentSpatialLayer: number | undefined; bitrate: number; byteCount: number }>> {
+    return Promise.all(
+      [...this.consumers.values()].map(async (c) => {
+        const out = (await c.getStats()).find((s) => s.type === 'outbound-rtp');
+        return { ownerId: (c.appData as { ownerId?: string }).ownerId, kind: c.kind, paused: c.paused, currentSpatialLayer: c.currentLayers?.spatialLayer, bitrate: out?.bitrate ?? 0, byteCount: out?.byteCount ?? 0 };
+      }),
+    );
+  }
+
+  /** This peer's camera as received: bytes so far per simulcast layer, in encoding order (benchmarks). */
+  async cameraLayerBytes(): Promise<number[]> {
+    const camera = [...this.producers.values()].find((p) => p.source === 'camera')?.producer;
+    if (!camera) return [];
+    const stats = await camera.getStats();
+    return camera.rtpParameters.encodings!.map((e) => stats.find((s) => s.ssrc === e.ssrc || (e.rid !== undefined && s.rid === e.rid))?.byteCount ?? 0);
+  }
+
   /** Read-only view of this peer's video consumers (metrics, tests). */
   videoConsumers(): Array<{ id: string; ownerId: string | undefined; paused: boolean; preferredSpatialLayer: number | undefined; currentSpatialLayer: number | undefined }> {
     return [...this.consumers.values()]
@@ -213,7 +252,9 @@ export class PeerMedia {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.transports.values()) t.close();
+    for (const t of this.plainTransports) t.close();
     this.transports.clear();
+    this.plainTransports.clear();
     this.producers.clear();
     this.consumers.clear();
   }
