@@ -1,30 +1,20 @@
 // npm run bench:grid — what the coach's grid of 40 members costs in video bitrate.
 // The coach is real chromium (1280×800); the 40 members are simulated publishers: Socket.IO clients
 // seated in the class whose camera is plain RTP into mediasoup (PeerMedia.producePlain) with the
-// widget's three simulcast layers (¼, ½ and full size of a 960×540 camera at 20 fps, capped at the
-// widget's 150 kbps / 450 kbps / 1.2 Mbps, VP8, a keyframe a second: smaller than a real camera so
-// that one FFmpeg keeps up on two cores next to chromium). One FFmpeg encodes the three layers once; this process copies each packet
-// to the 40 producers with their own SSRCs (and the sender reports mediasoup needs to switch layers).
+// widget's three simulcast layers (test/support/plain-publisher.ts: one FFmpeg, fanned out).
 // The target (issue 5): the coach receives ≤ 1.5 × (40 lowest layers + 1 top layer).
 // GRID_ADAPTIVE=0 runs with RTC_ADAPTIVE_LAYERS off for comparison. Bounded: stops by itself.
-import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { io, type Socket } from 'socket.io-client';
 import { signJoinToken } from '../../backend/auth/join-token.js';
 import { DEMO_CLASS_ID, DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import { startBackend } from '../support/backend.js';
 import { launchChromium } from '../support/chromium.js';
+import { PlainPublishers, SIMULCAST_LAYERS as LAYERS } from '../support/plain-publisher.js';
 
 const MEMBERS = Number(process.env.GRID_MEMBERS ?? 40);
 const SETTLE_S = Number(process.env.GRID_SETTLE_SECONDS ?? 15);
 const SAMPLE_S = Number(process.env.GRID_SAMPLE_SECONDS ?? 10);
 const ADAPTIVE = process.env.GRID_ADAPTIVE ?? '1';
-const PT = 101;
-const LAYERS = [
-  { name: '240x135', kbps: 150 },
-  { name: '480x270', kbps: 450 },
-  { name: '960x540', kbps: 1200 },
-];
 
 const server = await startBackend({ LOG_LEVEL: 'error', JOIN_RATE_PER_MINUTE: '100000', RTC_ADAPTIVE_LAYERS: ADAPTIVE });
 const secret = (await server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
@@ -69,49 +59,9 @@ for (let i = 0; i < MEMBERS; i++) {
   cleanups.push(() => socket.disconnect());
 }
 
-// Each member publishes the three layers as plain RTP, with its own SSRCs.
-const ssrcOf = (member: number, layer: number) => 0x10000000 + member * 16 + layer;
-const publishers: Array<{ socket: dgram.Socket; port: number }> = [];
-for (const [i, m] of members.entries()) {
-  const { port } = await server.publishPlain(DEMO_CLASS_ID, m.id, 'video', {
-    codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
-    encodings: LAYERS.map((_, layer) => ({ ssrc: ssrcOf(i, layer) })),
-  });
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  socket.on('message', () => undefined); // mediasoup's RTCP (receiver reports, PLIs): a plain publisher has a keyframe a second anyway
-  publishers.push({ socket, port });
-  cleanups.push(() => socket.close());
-}
-
-// The fan-out: one socket per layer takes FFmpeg's RTP and RTCP; every packet goes to all 40.
-const layerSockets = await Promise.all(
-  LAYERS.map(async (_, layer) => {
-    const sock = dgram.createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-    sock.on('message', (pkt) => {
-      // RTP: SSRC at byte 8. RTCP sender report (PT 200): SSRC at byte 4. Anything else is dropped.
-      const offset = (pkt[1]! & 0x7f) === PT ? 8 : pkt[1] === 200 ? 4 : -1;
-      if (offset < 0) return;
-      for (const [i, p] of publishers.entries()) {
-        const copy = Buffer.from(pkt);
-        copy.writeUInt32BE(ssrcOf(i, layer), offset);
-        p.socket.send(copy, p.port, '127.0.0.1');
-      }
-    });
-    cleanups.push(() => sock.close());
-    return (sock.address() as { port: number }).port;
-  }),
-);
-const ffmpegArgs = ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=960x540:rate=20', '-filter_complex', '[0]split=3[a][b][c];[a]scale=240:136[l0];[b]scale=480:270[l1];[c]null[l2]'];
-for (const [layer, l] of LAYERS.entries()) {
-  const k = `${l.kbps}k`;
-  ffmpegArgs.push('-map', `[l${layer}]`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-error-resilient', '1', '-g', '20', '-b:v', k, '-maxrate', k, '-bufsize', k);
-  ffmpegArgs.push('-payload_type', String(PT), '-ssrc', String(ssrcOf(0, layer)), '-f', 'rtp', `rtp://127.0.0.1:${layerSockets[layer]}?rtcpport=${layerSockets[layer]}&pkt_size=1200`);
-}
-const ffmpeg = spawn('ffmpeg', ffmpegArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
-cleanups.push(() => ffmpeg.kill('SIGKILL'));
-
+// Each member publishes the three layers as plain RTP (one FFmpeg, fanned out).
+const publishers = await PlainPublishers.start(server, DEMO_CLASS_ID, members.map((m) => m.id));
+cleanups.push(() => publishers.close());
 
 // The coach looks at the grid (the self-view above it fills a laptop screen): scrolled into view.
 await page.evaluate(`document.querySelector('fit-class-room').shadowRoot.querySelector('[part="grid"]').scrollIntoView({ block: 'start' })`);

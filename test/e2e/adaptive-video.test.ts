@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { signJoinToken } from '../../backend/auth/join-token.js';
+import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
+import { PlainPublishers } from '../support/plain-publisher.js';
 import { useLiveStack } from '../support/live-stack.js';
 import { probeVideo } from '../support/video.js';
 import { until } from '../support/waits.js';
@@ -40,4 +44,39 @@ test('a shrunk tile prefers a lower layer, a hidden one is paused, shown again i
   await setRoomStyle(member, 'width: 800px');
   await until('shown again it is resumed', coachVideo, (c) => c?.paused === false && c.preferredSpatialLayer === 1, 10_000);
   await until('and frames flow again', () => probeVideo(member.getByTestId('coach-video'), 400), (p) => p.framesInWindow > 0, 15_000);
+});
+
+test('the SFU follows: a simulated member’s three layers, the coach’s tile size sets the layer the coach receives', { timeout: 120_000 }, async (t) => {
+  // The member publishes plain RTP simulcast with a keyframe a second (test/support/plain-publisher.ts):
+  // with chromium publishers this worker build does not switch layers (docs/mediasoup-worker.md).
+  const coach = await stack.joinDemoClass('coach', 'Coach Kim', { classId: 'demo-yoga' });
+  const coachId = (await coach.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
+  const secret = (await stack.server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
+  const token = await signJoinToken({ club: DEMO_CLUB_ID, class: 'demo-yoga', role: 'member', name: 'Sim', sub: 'sim-member' }, secret, 600);
+  const socket = io(stack.server.url, { auth: { token, classId: 'demo-yoga' }, transports: ['websocket'], reconnection: false, forceNew: true });
+  t.after(() => socket.disconnect());
+  const caps = ((await (await fetch(`${stack.server.url}/api/rtp-capabilities`)).json()) as { routerRtpCapabilities: unknown }).routerRtpCapabilities;
+  const joined = await socket.timeout(10_000).emitWithAck('room:join', { rtpCapabilities: caps, level: 'beginner' });
+  assert.ok(joined.data, JSON.stringify(joined.error));
+  const publishers = await PlainPublishers.start(stack.server, 'demo-yoga', [joined.data.self.id]);
+  t.after(() => publishers.close());
+  const memberVideo = () => stack.server.videoConsumers('demo-yoga', coachId).find((c) => c.ownerId === joined.data.self.id);
+  // The coach's own camera fills the top of the room: look at the member's tile.
+  const tile = coach.locator(`[data-testid="participant-tile"][data-participant-id="${joined.data.self.id}"]`);
+  await tile.waitFor();
+
+  // One big tile (a layout choice the element exposes): 1100 px wide is > 540 px high.
+  await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
+  await tile.scrollIntoViewIfNeeded();
+  await until('a large tile gets the top layer', memberVideo, (c) => c?.currentSpatialLayer === 2, 15_000);
+  await setRoomStyle(coach, 'width: 320px');
+  await tile.scrollIntoViewIfNeeded();
+  const small = await until('a small tile gets the lowest layer', memberVideo, (c) => c?.currentSpatialLayer === 0, 15_000);
+  assert.equal(small!.preferredSpatialLayer, 0);
+  await setRoomStyle(coach, 'display: none');
+  await until('a hidden tile is paused', memberVideo, (c) => c?.paused === true, 10_000);
+  await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
+  await tile.scrollIntoViewIfNeeded();
+  await until('shown large again: resumed on the top layer', memberVideo, (c) => c?.paused === false && c.currentSpatialLayer === 2, 15_000);
+  await until('and frames flow', () => probeVideo(tile.locator('video').first(), 400), (p) => p.framesInWindow > 0, 15_000);
 });
