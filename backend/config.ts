@@ -26,10 +26,13 @@ export const envSchema = z
     RTC_ANNOUNCED_ADDRESS: z.string().min(1).default('127.0.0.1'),
     RTC_MIN_PORT: port.default(40000),
     RTC_MAX_PORT: port.default(49999),
-    RTC_ADAPTIVE_LAYERS: bool.default(false),
+    RTC_ADAPTIVE_LAYERS: bool.default(true),
     SPEAKING_THRESHOLD_DB: z.coerce.number().min(-127).max(0).default(-50),
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    TOKEN_DEFAULT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    TOKEN_MINT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     SEED_DEMO: bool.optional(),
     /** Keep the demo club's broadcast live (it encodes whenever a coach is in the demo class). */
     DEMO_BROADCAST: bool.optional(),
@@ -83,6 +86,11 @@ export interface Config {
   };
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  /** Lifetime of a token minted by `POST /api/v1/tokens` when the club asks for none. */
+  tokenDefaultTtlSeconds: number;
+  tokenMintRatePerMinute: number;
+  /** Failed authentications (bad key or token) per client address before it is refused for a minute. */
+  authFailuresPerMinute: number;
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
   demoBroadcast: boolean;
@@ -131,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
+    tokenDefaultTtlSeconds: Math.min(e.TOKEN_DEFAULT_TTL_SECONDS, e.TOKEN_MAX_TTL_SECONDS),
+    tokenMintRatePerMinute: e.TOKEN_MINT_RATE_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
     demoBroadcast: e.DEMO_BROADCAST ?? e.SEED_DEMO ?? e.FITLIVE_DEV,
     rtmp: {

@@ -17,11 +17,26 @@ export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
   },
 ];
 
+const ABS_CAPTURE_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time';
+
+/**
+ * A producer's parameters without abs-capture-time. When it is negotiated, mediasoup takes each
+ * stream's capture instant from it instead of from sender reports, and it may switch a consumer
+ * to another simulcast layer only once that layer's capture instant is known. Chromium sends the
+ * extension too rarely on its simulcast layers for that: consumers stayed on their first layer
+ * for good (no switch down for small tiles, none up for big ones, a stall when a layer vanished).
+ * Sender reports come for every layer every second.
+ */
+export function withoutAbsCaptureTime(rtpParameters: Record<string, unknown>): Record<string, unknown> {
+  const exts = rtpParameters.headerExtensions;
+  if (!Array.isArray(exts)) return rtpParameters;
+  return { ...rtpParameters, headerExtensions: exts.filter((h: { uri?: unknown }) => h?.uri !== ABS_CAPTURE_TIME) };
+}
+
 export interface TransportSettings {
   /**
-   * Let the tile size choose each video consumer's simulcast layer. Off by default: with the
-   * offline-built worker a consumer asked for a lower layer can stall instead of switching
-   * (see docs/mediasoup-worker.md); visibility (pause/resume) always applies.
+   * Let the tile size choose each video consumer's simulcast layer (on by default); visibility
+   * (pause/resume) always applies.
    */
   adaptiveLayers?: boolean;
   /** Audio level (dBov, -127…0) above which a microphone counts as speaking. */
@@ -111,7 +126,7 @@ export class PeerMedia {
       if (p.source === source) throw new AppError(ErrorCode.BadRequest, `Already publishing ${source}`);
     }
     const producer = await media('produce', () =>
-      transport.produce({ kind, rtpParameters: rtpParameters as unknown as ms.RtpParameters, appData: { source } }),
+      transport.produce({ kind, rtpParameters: withoutAbsCaptureTime(rtpParameters) as unknown as ms.RtpParameters, appData: { source } }),
     );
     this.assertOpen(() => producer.close());
     // Who is speaking comes from microphones only (a shared video's sound is not a person).

@@ -14,7 +14,7 @@ import { until } from '../support/waits.js';
  * simulcast layer on the server, and a hidden tile pauses it. Read from the SFU itself.
  */
 
-const stack = useLiveStack({ RTC_ADAPTIVE_LAYERS: '1' });
+const stack = useLiveStack();
 
 // Through the CSSOM: the demo pages' CSP (rightly) ignores style attributes.
 const setRoomStyle = (page: Page, style: string) => page.locator('fit-class-room').evaluate((el, s) => void ((el as HTMLElement).style.cssText = s), style);
@@ -30,13 +30,17 @@ test('a shrunk tile prefers a lower layer, a hidden one is paused, shown again i
   await setRoomStyle(member, 'width: 1200px');
   const big = await until('a large tile prefers the top layer', coachVideo, (c) => c?.preferredSpatialLayer === 2 && !c.paused, 10_000);
   assert.equal(big!.paused, false);
+  const t0 = Date.now();
+  await until('and the SFU sends the top layer', coachVideo, (c) => c?.currentSpatialLayer === 2, 15_000);
+  console.log(`adaptive: large tile → top layer current after ${Date.now() - t0} ms`);
 
   await setRoomStyle(member, 'width: 320px');
   const shown = await member.getByTestId('coach-video').evaluate((v) => v.getBoundingClientRect().width);
   await until('a small tile prefers the bottom layer', coachVideo, (c) => c?.preferredSpatialLayer === 0, 10_000);
   assert.ok(shown <= 320, `the coach video fits a phone-sized room (${shown}px)`);
-  // Not asserted yet: the SFU's *current* layer following the preferred one down. With this
-  // worker build it stays on the layer it started on (see the media issue's note).
+  const t1 = Date.now();
+  await until('and the SFU sends the bottom layer', coachVideo, (c) => c?.currentSpatialLayer === 0, 15_000);
+  console.log(`adaptive: small tile → bottom layer current after ${Date.now() - t1} ms`);
 
   await setRoomStyle(member, 'display: none');
   await until('a hidden tile is paused on the server', coachVideo, (c) => c?.paused === true, 10_000);
@@ -47,8 +51,8 @@ test('a shrunk tile prefers a lower layer, a hidden one is paused, shown again i
 });
 
 test('the SFU follows: a simulated member’s three layers, the coach’s tile size sets the layer the coach receives', { timeout: 120_000 }, async (t) => {
-  // The member publishes plain RTP simulcast with a keyframe a second (test/support/plain-publisher.ts):
-  // with chromium publishers this worker build does not switch layers (docs/mediasoup-worker.md).
+  // The member publishes plain RTP simulcast with a keyframe a second (test/support/plain-publisher.ts),
+  // as the grid bench's 40 members do.
   const coach = await stack.joinDemoClass('coach', 'Coach Kim', { classId: 'demo-yoga' });
   const coachId = (await coach.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
   const secret = (await stack.server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
