@@ -11,6 +11,8 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   OriginNotAllowed: 'origin_not_allowed',
   NotFound: 'not_found',
+  /** The request clashes with the current state (an id taken, a stream that ended, a recording not ready). */
+  Conflict: 'conflict',
   ClassNotFound: 'class_not_found',
   ClassMismatch: 'class_mismatch',
   NotJoined: 'not_joined',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { DEMO_CLUB_ID } from '../store/seed.js';
 import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import type { StreamManager } from '../streams/stream-manager.js';
+import { clubApi } from './club-api.js';
 import { chatApi } from './chat-api.js';
 import { hlsFiles, recordingsApi, streamAnalytics, streamsApi } from './streams-api.js';
 import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
@@ -26,6 +28,9 @@ export interface HttpDeps {
   distDir: string;
   demoDir: string;
   tokenMaxTtlSeconds: number;
+  tokenDefaultTtlSeconds: number;
+  tokenMintRatePerMinute: number;
+  authFailuresPerMinute: number;
   joinRatePerMinute: number;
   health: () => Record<string, unknown>;
   /** Every class router's RTP capabilities (public, the same for all classes). */
@@ -70,6 +75,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Security headers on every answer. The pages that need a Content-Security-Policy set their own
+  // (the demo site, /api/docs); the widget bundle and HLS are fetched cross-origin by club sites.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false, crossOriginOpenerPolicy: false }));
 
   // Browsers ask for it on every page; the demo has none (a club site has its own).
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
@@ -181,6 +189,26 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.setHeader('Access-Control-Max-Age', '600');
     res.status(204).end();
   });
+  // Failed authentications (401s) per client address: past the limit, refused for a minute
+  // before any key or token is even checked (guessing keys gets nowhere fast).
+  const authFailures = new RateLimiterMemory({ points: deps.authFailuresPerMinute, duration: 60 });
+  api.use('/v1', (req, res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    const who = req.ip ?? 'unknown';
+    void authFailures.get(who).then((seen) => {
+      if (seen && seen.remainingPoints <= 0) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(seen.msBeforeNext / 1000))));
+        return next(new AppError(ErrorCode.RateLimited, 'Too many failed authentications from this address; wait a minute', 429));
+      }
+      res.on('finish', () => {
+        if (res.statusCode === 401) void authFailures.consume(who).catch(() => undefined);
+      });
+      next();
+    }, next);
+  });
+  const club = clubApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds, tokenMintRatePerMinute: deps.tokenMintRatePerMinute });
+  api.use('/v1/club', club.club);
+  api.use('/v1/tokens', club.tokens);
   api.use(
     '/v1/classes',
     classesApi({

@@ -80,7 +80,7 @@ export function classesApi(deps: ClassesApiDeps): express.Router {
       capacity: i.capacity,
       plan: i.plan,
     });
-    if (!created) throw new AppError(ErrorCode.BadRequest, `A class with id "${id}" already exists`, 409);
+    if (!created) throw new AppError(ErrorCode.Conflict, `A class with id "${id}" already exists`, 409);
     res.status(201).json(toClassInfo((await repos.classes.get(id))!));
   });
 

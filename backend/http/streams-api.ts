@@ -131,7 +131,7 @@ export function streamsApi(deps: StreamsApiDeps): express.Router {
 
   router.post('/:id/start', async (req, res) => {
     const s = await clubStream(req);
-    if (s.status === 'ended') throw new AppError(ErrorCode.BadRequest, 'This stream has ended; create a new one', 409);
+    if (s.status === 'ended') throw new AppError(ErrorCode.Conflict, 'This stream has ended; create a new one', 409);
     await deps.streams.start(s);
     await repos.streams.setStatus(s.id, 'live');
     res.json(toInfo((await repos.streams.get(s.id))!, 0));
@@ -265,7 +265,7 @@ export function recordingsApi(deps: StreamsApiDeps): express.Router {
   /** Makes the MP4 (a remux, no re-encoding); poll the recording for `mp4.status`. */
   router.post('/:id/mp4', async (req, res) => {
     const r = await clubRecording(req);
-    if (r.status !== 'ready') throw new AppError(ErrorCode.BadRequest, 'The recording is not ready yet', 409);
+    if (r.status !== 'ready') throw new AppError(ErrorCode.Conflict, 'The recording is not ready yet', 409);
     if (r.mp4Status !== 'ready' && r.mp4Status !== 'making') await deps.streams.makeMp4(r.id);
     res.status(202).json(recordingInfo((await repos.recordings.get(r.id))!, deps.links));
   });

@@ -35,6 +35,9 @@ export function clubRepository(db: Q) {
       const r = rows[0];
       return r && { id: r.id, name: r.name, joinSecret: r.join_secret, allowedOrigins: r.allowed_origins };
     },
+    async setJoinSecret(id: string, secret: string): Promise<void> {
+      await db.query('UPDATE clubs SET join_secret = $2 WHERE id = $1', [id, secret]);
+    },
     async setAllowedOrigins(id: string, origins: string[]): Promise<void> {
       await db.query('UPDATE clubs SET allowed_origins = $2 WHERE id = $1', [id, origins]);
     },
@@ -358,8 +361,18 @@ export function apiKeyRepository(db: Q) {
       const { rows } = await db.query<{ club_id: string; secret_hash: string }>('SELECT club_id, secret_hash FROM club_api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
       return rows[0] && { clubId: rows[0].club_id, secretHash: rows[0].secret_hash };
     },
-    async revoke(id: string): Promise<void> {
-      await db.query('UPDATE club_api_keys SET revoked_at = now() WHERE id = $1', [id]);
+    /** Revokes an active key of this club; false when there is none. */
+    async revoke(id: string, clubId: string): Promise<boolean> {
+      const { rows } = await db.query('UPDATE club_api_keys SET revoked_at = now() WHERE id = $1 AND club_id = $2 AND revoked_at IS NULL RETURNING id', [id, clubId]);
+      return rows.length === 1;
+    },
+    /** A club's keys, newest first, without their secrets. */
+    async listByClub(clubId: string): Promise<Array<{ id: string; label: string; createdAt: string; revokedAt: string | null }>> {
+      const { rows } = await db.query<{ id: string; label: string; created_at: Date; revoked_at: Date | null }>(
+        'SELECT id, label, created_at, revoked_at FROM club_api_keys WHERE club_id = $1 ORDER BY created_at DESC, id',
+        [clubId],
+      );
+      return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
     },
   };
 }

@@ -24,7 +24,7 @@ interface ListedRoute {
 function registeredRoutes(): Array<{ method: string; path: string }> {
   // The same app main.ts builds, with dev routes on (as in the tests); no dependency is touched
   // while routes are only registered.
-  const app = createHttpApp({ dev: true, distDir: '/nonexistent', demoDir: '/nonexistent', joinRatePerMinute: 10, tokenMaxTtlSeconds: 3600, rtmp: { publicHost: 'x', minPort: 1, maxPort: 2 } } as unknown as HttpDeps);
+  const app = createHttpApp({ dev: true, distDir: '/nonexistent', demoDir: '/nonexistent', joinRatePerMinute: 10, tokenMaxTtlSeconds: 3600, tokenDefaultTtlSeconds: 900, tokenMintRatePerMinute: 10, authFailuresPerMinute: 10, rtmp: { publicHost: 'x', minPort: 1, maxPort: 2 } } as unknown as HttpDeps);
   const out: Array<{ method: string; path: string }> = [];
   const walk = (routes: ListedRoute[], prefix: string) => {
     for (const r of routes) {

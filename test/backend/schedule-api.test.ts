@@ -72,7 +72,7 @@ test('schedule: create, list, update, cancel with the club API key; public listi
   socket.disconnect();
 
   const revokedId = key.split('_')[1]!;
-  await server.repos.apiKeys.revoke(revokedId);
+  assert.ok(await server.repos.apiKeys.revoke(revokedId, DEMO_CLUB_ID));
   assert.equal((await call('/v1/classes', key)).status, 401, 'a revoked key stops working');
 });
 

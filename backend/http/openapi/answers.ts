@@ -9,6 +9,7 @@ import type { ClassSummary } from '../../../protocol/summary.js';
 import type { Repositories } from '../../store/repositories.js';
 import type { RecordingInfo } from '../streams-api.js';
 import { devTokenSchema, devViewerTokenSchema } from '../app.js';
+import { apiKeyInputSchema, originsInputSchema, tokenInputSchema } from '../club-api.js';
 import { filterSchema } from '../chat-api.js';
 import type { JsonSchema } from './types.js';
 
@@ -197,6 +198,17 @@ const recordingInfoSchema = answer<RecordingInfo>()(
 const recordingListSchema = z.object({ recordings: z.array(recordingInfoSchema) });
 
 const tokenSchema = z.object({ token: z.string(), expiresIn: z.number().int().describe('Seconds') });
+const clubInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  allowedOrigins: z.array(z.string()).describe('Sites that may embed the widget and call the API from a browser'),
+  apiKeys: z.array(z.object({ id: z.string(), label: z.string(), createdAt: isoTime, revokedAt: isoTime.nullable() })).describe('Never with their secrets'),
+});
+const originsAnswerSchema = z.object({ allowedOrigins: z.array(z.string()) });
+const newApiKeySchema = z.object({ id: z.string(), key: z.string().describe('`flk_<id>_<secret>`: shown this once; only a hash is kept'), label: z.string() });
+const joinSecretSchema = z.object({ joinSecret: z.string().describe('Signs join and viewer tokens (HS256); shown this once') });
+const mintedTokenSchema = z.object({ token: z.string().describe('HS256 JWT'), expiresAt: isoTime });
+
 const healthSchema = z.object({ status: z.literal('ok'), workers: z.number().int(), liveClasses: z.number().int() });
 const rtpCapabilitiesSchema = z.object({ routerRtpCapabilities: z.record(z.string(), z.unknown()).describe('mediasoup RtpCapabilities of every class router') });
 
@@ -240,6 +252,14 @@ const components = () => ({
   DevTokenInput: devTokenSchema,
   DevViewerTokenInput: devViewerTokenSchema,
   Token: tokenSchema,
+  ClubInfo: clubInfoSchema,
+  OriginsInput: originsInputSchema,
+  Origins: originsAnswerSchema,
+  ApiKeyInput: apiKeyInputSchema,
+  NewApiKey: newApiKeySchema,
+  JoinSecret: joinSecretSchema,
+  TokenInput: tokenInputSchema,
+  MintedToken: mintedTokenSchema,
   Health: healthSchema,
   RtpCapabilities: rtpCapabilitiesSchema,
 }) satisfies Record<string, z.ZodType>;

@@ -60,8 +60,9 @@ export interface Op {
   devOnly?: boolean;
 }
 
-export type Tag = 'Classes' | 'Class content' | 'Chat moderation' | 'Streams' | 'Recordings' | 'Playback' | 'Public' | 'Service' | 'Development';
+export type Tag = 'Club' | 'Classes' | 'Class content' | 'Chat moderation' | 'Streams' | 'Recordings' | 'Playback' | 'Public' | 'Service' | 'Development';
 export const TAGS: Array<{ name: Tag; description: string }> = [
+  { name: 'Club', description: 'The club itself: the sites it embeds on, its API keys, its join secret, and tokens for its members, coaches and viewers.' },
   { name: 'Classes', description: "A club's schedule: create, list, change and cancel classes." },
   { name: 'Class content', description: 'Per class: the plan, the summary, the chat history and shared files.' },
   { name: 'Chat moderation', description: "The club's word filter and the messages its members reported." },
@@ -310,6 +311,65 @@ export const OPERATIONS: Op[] = [
     ],
     ok: { description: 'The bytes', content: Object.fromEntries(SHARED_FILE_TYPES.map((t) => [t, {}])) },
     errors: { 404: [ErrorCode.NotFound] },
+  },
+
+  // Club ------------------------------------------------------------------------------------
+  { method: 'get', path: '/api/v1/club', id: 'getClub', tag: 'Club', summary: 'The club: allowed origins and API keys (no secrets)', auth: 'club', ok: { description: 'The club', schema: 'ClubInfo' } },
+  {
+    method: 'put',
+    path: '/api/v1/club/origins',
+    id: 'setAllowedOrigins',
+    tag: 'Club',
+    summary: 'Replace the sites allowed to embed the widget',
+    description: 'Origins only (`https://www.example-club.com`), at most 50. Checked on every browser request (CORS) and socket handshake.',
+    auth: 'club',
+    json: { schema: 'OriginsInput' },
+    ok: { description: 'The stored origins', schema: 'Origins' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/club/api-keys',
+    id: 'createApiKey',
+    tag: 'Club',
+    summary: 'Make an API key (shown once)',
+    description: 'Rotate a key by making a new one, switching your server to it, then revoking the old one. At most 20 active keys.',
+    auth: 'club',
+    json: { schema: 'ApiKeyInput', required: false },
+    ok: { status: 201, description: 'The key, the only time its secret is shown', schema: 'NewApiKey' },
+    errors: { 409: [ErrorCode.Conflict] },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/club/api-keys/{id}',
+    id: 'revokeApiKey',
+    tag: 'Club',
+    summary: 'Revoke an API key',
+    auth: 'club',
+    params: [pathParam('id', 'The key id (the hex part after `flk_`)')],
+    ok: { status: 204, description: 'Revoked: it stops working at once' },
+    errors: { 404: [ErrorCode.NotFound] },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/club/join-secret',
+    id: 'rotateJoinSecret',
+    tag: 'Club',
+    summary: 'Rotate the join secret (shown once)',
+    description: 'Every token signed with the old secret stops working, and RTMP stream keys change with it.',
+    auth: 'club',
+    ok: { description: 'The new secret', schema: 'JoinSecret' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    id: 'mintToken',
+    tag: 'Club',
+    summary: 'Mint a join token (class) or a viewer token (stream)',
+    description: 'Role `coach` or `member` with `classId`, `viewer` with `streamId`. Lifetime: TOKEN_DEFAULT_TTL_SECONDS unless `ttlSeconds`, never above TOKEN_MAX_TTL_SECONDS. Rate limited per club (TOKEN_MINT_RATE_PER_MINUTE).',
+    auth: 'club',
+    json: { schema: 'TokenInput' },
+    ok: { status: 201, description: 'The token', schema: 'MintedToken' },
+    errors: { 404: [ErrorCode.ClassNotFound, ErrorCode.StreamNotFound], 429: [ErrorCode.RateLimited] },
   },
 
   // Chat moderation -------------------------------------------------------------------------
