@@ -26,7 +26,8 @@ if [ "$want_worker_build" = 1 ]; then
 fi
 if [ "$want_test" = 1 ]; then
   # coturn: the relay-only (TURN) test runs a member through it on loopback.
-  for p in chromium fonts-dejavu-core coturn; do need_pkg "$p"; done
+  # php-cli: the README's PHP (WordPress) token example is run and its token verified.
+  for p in chromium fonts-dejavu-core coturn php-cli; do need_pkg "$p"; done
 fi
 
 need_meson=0

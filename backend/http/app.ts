@@ -9,6 +9,7 @@ import { roleSchema } from '../../protocol/participants.js';
 import { signJoinToken } from '../auth/join-token.js';
 import { signViewerToken } from '../auth/viewer-token.js';
 import { AppError, toErrorBody } from '../errors.js';
+import { assertCleanPayload, assertCleanUrl } from '../input-guards.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
@@ -98,7 +99,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   );
 
   const api = express.Router();
+  api.use((req, _res, next) => {
+    const q = req.originalUrl.indexOf('?');
+    assertCleanUrl(req.path, q < 0 ? '' : req.originalUrl.slice(q + 1));
+    next();
+  });
   api.use(express.json({ limit: '16kb' }));
+  // After parsing, before any route: no NUL, no absurd nesting (a parse error is a 400 already).
+  api.use((req, _res, next) => {
+    if (req.body !== undefined && typeof req.body === 'object') assertCleanPayload(req.body);
+    next();
+  });
 
   // Public and identical for every class: club sites fetch it cross-origin while the socket connects.
   api.get('/rtp-capabilities', (_req, res) => {

@@ -5,6 +5,7 @@ import { handshakeAuthSchema, requestSchemas, type RequestName } from '../../pro
 import { verifyJoinToken, type JoinIdentity } from '../auth/join-token.js';
 import { isOriginAllowed } from '../auth/origins.js';
 import { AppError, toErrorBody } from '../errors.js';
+import { assertCleanPayload } from '../input-guards.js';
 import type { ClassRecord } from '../store/repositories.js';
 import { Connection, type SignalingDeps } from './connection.js';
 import { handlers } from './handlers.js';
@@ -74,7 +75,8 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
       socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack));
     }
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in requestSchemas) return;
+      // Own keys only: an event named "__proto__" or "constructor" is unknown, and answered so.
+      if (Object.hasOwn(requestSchemas, event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') ack({ error: { code: ErrorCode.BadRequest, message: `Unknown message "${event}"` } });
     });
@@ -89,6 +91,12 @@ async function dispatch(conn: Connection, name: RequestName, payload: unknown, a
   // Requests without an acknowledgement cannot be answered: drop them.
   if (typeof ack !== 'function') return;
   const reply = ack as (res: unknown) => void;
+  try {
+    assertCleanPayload(payload);
+  } catch (err) {
+    reply({ error: toErrorBody(err) });
+    return;
+  }
   const parsed = requestSchemas[name].safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -8,6 +8,7 @@ import { isOriginAllowed } from '../auth/origins.js';
 import { verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { cleanChatText, maskBlockedWords } from '../classes/chat-rules.js';
 import { AppError, toErrorBody } from '../errors.js';
+import { assertCleanPayload } from '../input-guards.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { classChannel, type LiveClasses } from './live-classes.js';
@@ -106,7 +107,7 @@ export class ViewerChat {
       socket.on(name, (payload: unknown, ack: unknown) => void this.dispatch(data, name, payload, ack));
     }
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in viewerRequestSchemas) return;
+      if (Object.hasOwn(viewerRequestSchemas, event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') ack({ error: { code: ErrorCode.BadRequest, message: `Unknown message "${event}"` } });
     });
@@ -115,6 +116,12 @@ export class ViewerChat {
   private async dispatch(data: ViewerData, name: ViewerRequestName, payload: unknown, ack: unknown): Promise<void> {
     if (typeof ack !== 'function') return;
     const reply = ack as (res: unknown) => void;
+    try {
+      assertCleanPayload(payload);
+    } catch (err) {
+      reply({ error: toErrorBody(err) });
+      return;
+    }
     const parsed = viewerRequestSchemas[name].safeParse(payload ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
