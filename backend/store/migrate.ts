@@ -24,13 +24,40 @@ export async function migrate(db: Db): Promise<string[]> {
   return applied;
 }
 
-/** Splits a migration into statements (extended-protocol queries take one at a time). */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * Splits a migration into statements (extended-protocol queries take one at a time): on `;`
+ * outside quotes, dollar-quoted bodies (`$$ … $$`, `$fn$ … $fn$`) and `--` comments.
+ */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let i = 0;
+  while (i < sql.length) {
+    const rest = sql.slice(i);
+    const dollar = /^\$[A-Za-z_]*\$/.exec(rest);
+    if (rest.startsWith('--')) {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+      current += '\n';
+    } else if (dollar) {
+      const close = sql.indexOf(dollar[0], i + dollar[0].length);
+      const end = close < 0 ? sql.length : close + dollar[0].length;
+      current += sql.slice(i, end);
+      i = end;
+    } else if (sql[i] === "'") {
+      let end = i + 1;
+      while (end < sql.length && !(sql[end] === "'" && sql[end + 1] !== "'")) end += sql[end] === "'" ? 2 : 1;
+      current += sql.slice(i, end + 1);
+      i = end + 1;
+    } else if (sql[i] === ';') {
+      out.push(current);
+      current = '';
+      i++;
+    } else {
+      current += sql[i];
+      i++;
+    }
+  }
+  out.push(current);
+  return out.map((s) => s.trim()).filter(Boolean);
 }
