@@ -57,6 +57,9 @@ export const envSchema = z
     /** Signs file links; random per start when unset (links then die with a restart; they expire within the hour anyway). */
     FILE_LINK_SECRET: z.string().min(32).optional(),
     SUPABASE_URL: z.url().optional(),
+    SUPABASE_JWT_SECRET: z.string().min(16).optional(),
+    SUPABASE_JWKS_URL: z.url().optional(),
+    SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
     SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
     SUPABASE_STORAGE_BUCKET: z.string().min(1).default('fitlive-files'),
   })
@@ -91,6 +94,8 @@ export interface Config {
   tokenMintRatePerMinute: number;
   /** Failed authentications (bad key or token) per client address before it is refused for a minute. */
   authFailuresPerMinute: number;
+  /** Supabase Auth sign-in (token exchange); undefined when neither a JWT secret nor a JWKS URL is set. */
+  supabaseAuth: { jwtSecret?: string | undefined; jwksUrl?: string | undefined; issuer?: string | undefined } | undefined;
   /** Seed the demo club and class; on by default in dev mode. */
   seedDemo: boolean;
   demoBroadcast: boolean;
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenDefaultTtlSeconds: Math.min(e.TOKEN_DEFAULT_TTL_SECONDS, e.TOKEN_MAX_TTL_SECONDS),
     tokenMintRatePerMinute: e.TOKEN_MINT_RATE_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    supabaseAuth: e.SUPABASE_JWT_SECRET || e.SUPABASE_JWKS_URL ? { jwtSecret: e.SUPABASE_JWT_SECRET, jwksUrl: e.SUPABASE_JWKS_URL, issuer: e.SUPABASE_JWT_ISSUER } : undefined,
     seedDemo: e.SEED_DEMO ?? e.FITLIVE_DEV,
     demoBroadcast: e.DEMO_BROADCAST ?? e.SEED_DEMO ?? e.FITLIVE_DEV,
     rtmp: {

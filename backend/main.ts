@@ -110,6 +110,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     tokenDefaultTtlSeconds: config.tokenDefaultTtlSeconds,
     tokenMintRatePerMinute: config.tokenMintRatePerMinute,
     authFailuresPerMinute: config.authFailuresPerMinute,
+    supabaseAuth: config.supabaseAuth,
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
     rtpCapabilities,

@@ -74,6 +74,8 @@ export const requestSchemas = {
   // The fitness class (rules in backend/classes/class-rules.ts; coach-only unless noted).
   /** Anyone: the server clock, to estimate the offset at join. */
   'time:sync': z.object({}).strict(),
+  /** A fresh join token for the same person, class and role: the session runs on to its expiry. */
+  'session:refresh': z.object({ token: z.string().min(1).max(4096) }).strict(),
   'class:set-mode': z.object({ mode: modeSchema }).strict(),
   'class:set-level': z.object({ participantId: id, level: levelSchema }).strict(),
   'class:set-plan': z.object({ plan: planSchema }).strict(),
@@ -156,6 +158,7 @@ export interface ResponseMap extends SocialResponseMap {
   'consumer:set-view': Record<string, never>;
   'quality:report': Record<string, never>;
   'time:sync': { serverNow: number };
+  'session:refresh': { expiresAt: number };
   'class:set-mode': Record<string, never>;
   'class:set-level': Record<string, never>;
   'class:set-plan': Record<string, never>;

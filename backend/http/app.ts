@@ -17,6 +17,8 @@ import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import { clubApi } from './club-api.js';
+import { authApi } from './auth-api.js';
+import { SupabaseAuth, type SupabaseAuthSettings } from '../auth/supabase.js';
 import { chatApi } from './chat-api.js';
 import { hlsFiles, recordingsApi, streamAnalytics, streamsApi } from './streams-api.js';
 import { classesApi, filesApi, publicScheduleApi, type ClassesApiDeps } from './classes-api.js';
@@ -32,6 +34,7 @@ export interface HttpDeps {
   tokenDefaultTtlSeconds: number;
   tokenMintRatePerMinute: number;
   authFailuresPerMinute: number;
+  supabaseAuth?: SupabaseAuthSettings | undefined;
   joinRatePerMinute: number;
   health: () => Record<string, unknown>;
   /** Every class router's RTP capabilities (public, the same for all classes). */
@@ -217,6 +220,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       next();
     }, next);
   });
+  api.use(
+    '/v1/auth',
+    authApi({
+      repos: deps.repos,
+      supabase: deps.supabaseAuth ? new SupabaseAuth(deps.supabaseAuth) : undefined,
+      tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds,
+      tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
+      tokenMintRatePerMinute: deps.tokenMintRatePerMinute,
+    }),
+  );
   const club = clubApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds, tokenMintRatePerMinute: deps.tokenMintRatePerMinute });
   api.use('/v1/club', club.club);
   api.use('/v1/tokens', club.tokens);

@@ -99,6 +99,7 @@ export function buildOpenApiDocument(opts: { dev: boolean; version?: string }): 
         clubApiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'flk_…', description: "The club's API key: staff rights over the club's classes and streams. Only a hash is stored." },
         joinToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A join token: one person (coach or member) in one class, signed by the club. A coach may change the plan and share files.' },
         viewerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A viewer token: one person watching one stream (from POST /api/v1/streams/{id}/join). Expires.' },
+        supabaseSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Supabase Auth access token (the signed-in member’s session), exchanged for a join or viewer token.' },
         viewerTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same viewer token as `?token=`, for players that cannot set headers.' },
       },
       schemas: componentSchemas(),

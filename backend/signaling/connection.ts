@@ -38,6 +38,8 @@ export class Connection implements Seat {
   /** The participants row of this person (reps are stored against it). */
   participantDbId: number | undefined;
   private leaving: Promise<void> | undefined;
+  /** Takes a fresh join token for this same person, class and role; resolves with its expiry (ms). Set by the server. */
+  renewSession: (token: string) => Promise<number> = () => Promise.reject(new AppError(ErrorCode.BadRequest, 'Sessions cannot be renewed here'));
   /** When this seat's last connection-quality report was passed on (they are throttled). */
   lastQualityReportAt = 0;
 

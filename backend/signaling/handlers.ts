@@ -178,4 +178,8 @@ export const handlers: Handlers = {
 
   ...classHandlers,
   ...socialHandlers,
+
+  async 'session:refresh'(conn, { token }) {
+    return { expiresAt: await conn.renewSession(token) };
+  },
 };

@@ -64,12 +64,24 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
     const log = logger.child({ sid: socket.id, classId: identity.classId, role: identity.role });
     const conn = new Connection(socket, identity, classRecord, opts, log);
 
-    // The token's expiry ends the session: no media or class data past it.
-    const msLeft = identity.expiresAt * 1000 - Date.now();
-    const expiry = setTimeout(() => {
-      socket.emit('room:closed', { reason: 'removed' });
-      void conn.leave().finally(() => socket.disconnect(true));
-    }, Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
+    // The token's expiry ends the session: no media or class data past it (unless renewed).
+    let expiry: NodeJS.Timeout;
+    const endAt = (expiresAt: number) => {
+      clearTimeout(expiry);
+      expiry = setTimeout(() => {
+        socket.emit('room:closed', { reason: 'removed' });
+        void conn.leave().finally(() => socket.disconnect(true));
+      }, Math.max(0, Math.min(expiresAt * 1000 - Date.now(), 2 ** 31 - 1)));
+    };
+    endAt(identity.expiresAt);
+    conn.renewSession = async (token) => {
+      const fresh = await verifyJoinToken(token, async (clubId) => (await repos.clubs.get(clubId))?.joinSecret, { maxTtlSeconds: opts.tokenMaxTtlSeconds });
+      if (fresh.clubId !== identity.clubId || fresh.classId !== identity.classId || fresh.identity !== identity.identity || fresh.role !== identity.role) {
+        throw new AppError(ErrorCode.Forbidden, 'A renewal token must be for the same person, class and role', 403);
+      }
+      endAt(fresh.expiresAt);
+      return fresh.expiresAt * 1000;
+    };
 
     for (const name of Object.keys(requestSchemas) as RequestName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack));

@@ -377,6 +377,23 @@ export function apiKeyRepository(db: Q) {
   };
 }
 
+/** Who belongs to which club, by Supabase user id (migration 009). */
+export function clubMemberRepository(db: Q) {
+  return {
+    async role(clubId: string, userId: string): Promise<'member' | 'staff' | undefined> {
+      const { rows } = await db.query<{ role: 'member' | 'staff' }>('SELECT role FROM club_members WHERE club_id = $1 AND user_id = $2', [clubId, userId]);
+      return rows[0]?.role;
+    },
+    async set(clubId: string, userId: string, role: 'member' | 'staff'): Promise<void> {
+      await db.query('INSERT INTO club_members (club_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (club_id, user_id) DO UPDATE SET role = EXCLUDED.role', [clubId, userId, role]);
+    },
+    async remove(clubId: string, userId: string): Promise<boolean> {
+      const { rows } = await db.query('DELETE FROM club_members WHERE club_id = $1 AND user_id = $2 RETURNING user_id', [clubId, userId]);
+      return rows.length === 1;
+    },
+  };
+}
+
 export type Repositories = ReturnType<typeof createRepositories>;
 export function createRepositories(db: Q) {
   return {
@@ -385,6 +402,7 @@ export function createRepositories(db: Q) {
     attendance: attendanceRepository(db),
     reps: repRepository(db),
     apiKeys: apiKeyRepository(db),
+    clubMembers: clubMemberRepository(db),
     chat: chatRepository(db),
     boards: boardRepository(db),
     files: fileRepository(db),

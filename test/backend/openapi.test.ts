@@ -60,7 +60,7 @@ test('GET /api/docs/openapi.json: an OpenAPI 3.1 document, CORS *, cacheable', a
   assert.match(doc.openapi, /^3\.1\.\d+$/);
   assert.ok(doc.info.title && doc.info.version);
   assert.ok(doc.servers.length > 0 && doc.servers.every((s) => s.url.startsWith('/')), 'servers are relative');
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['clubApiKey', 'joinToken', 'viewerToken', 'viewerTokenQuery']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['clubApiKey', 'joinToken', 'supabaseSession', 'viewerToken', 'viewerTokenQuery']);
   assert.equal(doc.components.securitySchemes.clubApiKey!.scheme, 'bearer');
 
   const schemes = new Set(Object.keys(doc.components.securitySchemes));

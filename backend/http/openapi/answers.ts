@@ -9,6 +9,7 @@ import type { ClassSummary } from '../../../protocol/summary.js';
 import type { Repositories } from '../../store/repositories.js';
 import type { RecordingInfo } from '../streams-api.js';
 import { devTokenSchema, devViewerTokenSchema } from '../app.js';
+import { exchangeInputSchema } from '../auth-api.js';
 import { apiKeyInputSchema, originsInputSchema, tokenInputSchema } from '../club-api.js';
 import { filterSchema } from '../chat-api.js';
 import type { JsonSchema } from './types.js';
@@ -209,6 +210,14 @@ const newApiKeySchema = z.object({ id: z.string(), key: z.string().describe('`fl
 const joinSecretSchema = z.object({ joinSecret: z.string().describe('Signs join and viewer tokens (HS256); shown this once') });
 const mintedTokenSchema = z.object({ token: z.string().describe('HS256 JWT'), expiresAt: isoTime });
 
+const exchangedTokenSchema = z.object({
+  token: z.string().describe('Join token (class) or viewer token (stream)'),
+  expiresAt: z.number().int().describe('ms since epoch'),
+  role: z.enum(['coach', 'member', 'viewer']),
+  identity: z.string().describe('The Supabase user id'),
+  displayName: z.string(),
+});
+
 const healthSchema = z.object({ status: z.literal('ok'), workers: z.number().int(), liveClasses: z.number().int() });
 const rtpCapabilitiesSchema = z.object({ routerRtpCapabilities: z.record(z.string(), z.unknown()).describe('mediasoup RtpCapabilities of every class router') });
 
@@ -260,6 +269,8 @@ const components = () => ({
   JoinSecret: joinSecretSchema,
   TokenInput: tokenInputSchema,
   MintedToken: mintedTokenSchema,
+  ExchangeInput: exchangeInputSchema,
+  ExchangedToken: exchangedTokenSchema,
   Health: healthSchema,
   RtpCapabilities: rtpCapabilitiesSchema,
 }) satisfies Record<string, z.ZodType>;

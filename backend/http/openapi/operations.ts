@@ -6,7 +6,7 @@ import { ref, type ComponentName } from './answers.js';
 // ---------------------------------------------------------------------------------------------
 // Who may call what.
 
-export type Auth = 'public' | 'club' | 'clubOrJoin' | 'clubOrCoach' | 'viewer' | 'signedLink';
+export type Auth = 'public' | 'club' | 'clubOrJoin' | 'clubOrCoach' | 'viewer' | 'signedLink' | 'supabase';
 export type Errors = Partial<Record<number, ErrorCode[]>>;
 
 export const SECURITY: Record<Auth, Array<Record<string, string[]>>> = {
@@ -16,6 +16,7 @@ export const SECURITY: Record<Auth, Array<Record<string, string[]>>> = {
   clubOrCoach: [{ clubApiKey: [] }, { joinToken: [] }],
   viewer: [{ viewerToken: [] }, { viewerTokenQuery: [] }],
   signedLink: [],
+  supabase: [{ supabaseSession: [] }],
 };
 
 const tokenErrors: Errors = { 401: [ErrorCode.Unauthorized, ErrorCode.TokenInvalid, ErrorCode.TokenExpired] };
@@ -27,6 +28,7 @@ export const AUTH_ERRORS: Record<Auth, Errors> = {
   clubOrCoach: { ...tokenErrors, 403: [ErrorCode.OriginNotAllowed, ErrorCode.ClassMismatch, ErrorCode.Forbidden] },
   viewer: tokenErrors,
   signedLink: { 401: [ErrorCode.Unauthorized], 410: [ErrorCode.TokenExpired] },
+  supabase: { ...tokenErrors, 403: [ErrorCode.OriginNotAllowed, ErrorCode.Forbidden] },
 };
 
 export const AUTH_TEXT: Record<Auth, string> = {
@@ -36,6 +38,7 @@ export const AUTH_TEXT: Record<Auth, string> = {
   clubOrCoach: "The club's API key, or the coach's join token for this class",
   viewer: 'A viewer token for this stream (`Authorization: Bearer` or `?token=`)',
   signedLink: 'The signature in the link',
+  supabase: 'A Supabase Auth access token of a member of the club (`Authorization: Bearer`)',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +373,20 @@ export const OPERATIONS: Op[] = [
     json: { schema: 'TokenInput' },
     ok: { status: 201, description: 'The token', schema: 'MintedToken' },
     errors: { 404: [ErrorCode.ClassNotFound, ErrorCode.StreamNotFound], 429: [ErrorCode.RateLimited] },
+  },
+
+  {
+    method: 'post',
+    path: '/api/v1/auth/exchange',
+    id: 'exchangeSupabaseSession',
+    tag: 'Club',
+    summary: 'Sign in with Supabase: a join or viewer token for a member',
+    description:
+      'The widget sends the member’s Supabase access token (checked with SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL) and gets a short-lived join token for the class (`coach` only for the club’s staff) or a viewer token for the stream. 404 when the server has no Supabase settings.',
+    auth: 'supabase',
+    json: { schema: 'ExchangeInput' },
+    ok: { description: 'The token', schema: 'ExchangedToken' },
+    errors: { 404: [ErrorCode.ClassNotFound, ErrorCode.StreamNotFound, ErrorCode.NotFound], 429: [ErrorCode.RateLimited] },
   },
 
   // Chat moderation -------------------------------------------------------------------------
