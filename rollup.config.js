@@ -31,6 +31,8 @@ export default {
     format: 'es',
     entryFileNames: 'fitlive.js',
     chunkFileNames: 'chunks/[name]-[hash].js',
+    // supabase-js (the sign-in, only when a page shows one) as a chunk with a telling name.
+    manualChunks: (id) => (id.includes('/node_modules/@supabase/') ? 'supabase' : undefined),
     sourcemap: true,
   },
   plugins: [

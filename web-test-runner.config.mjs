@@ -9,18 +9,19 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-flags.mjs';
 import { hlsStandInPlugin } from './test/widget/hls-stand-in.mjs';
+import { SUPABASE_TEST_SECRET, SUPABASE_TEST_USERS, gotrueStandIn } from './test/widget/gotrue-stand-in.mjs';
 
 const PORT = 8765;
 const cacheDir = path.resolve('node_modules/.cache/fitlive-wtr');
 
 // mediasoup-client is CommonJS, and socket.io-client's browser transports are chosen through a
 // package.json "browser" map: esbuild bundles both as browser ES modules once, up front.
-const prebundled = { 'mediasoup-client': 'mediasoup-client.js', 'socket.io-client': 'socket.io-client.js' };
+const prebundled = { 'mediasoup-client': 'mediasoup-client.js', 'socket.io-client': 'socket.io-client.js', '@supabase/supabase-js': 'supabase-js.js' };
 const require = createRequire(import.meta.url);
 fs.mkdirSync(cacheDir, { recursive: true });
 for (const [pkg, file] of Object.entries(prebundled)) {
   // A CommonJS entry bundled as ESM only has a default export: re-export its names explicitly.
-  const names = Object.keys(require(pkg)).filter((n) => n !== 'default' && n !== '__esModule');
+  const names = Object.keys(require(pkg)).filter((n) => n !== 'default' && !n.startsWith('__'));
   await build({
     stdin: { contents: `export { ${names.join(', ')} } from '${pkg}';`, resolveDir: process.cwd(), loader: 'js' },
     outfile: path.join(cacheDir, file),
@@ -40,7 +41,13 @@ function backendPlugin() {
     name: 'fitlive-backend',
     async serverStart() {
       child = spawn(process.execPath, ['--import', 'tsx', 'test/support/serve-backend.ts'], {
-        env: { ...process.env, ALLOW_ORIGINS: `http://localhost:${PORT},http://127.0.0.1:${PORT}` },
+        env: {
+          ...process.env,
+          ALLOW_ORIGINS: `http://localhost:${PORT},http://127.0.0.1:${PORT}`,
+          // Supabase sign-in: the stand-in's project secret; Ana a member of the demo club, Sam its staff, Zed in no club.
+          SUPABASE_JWT_SECRET: SUPABASE_TEST_SECRET,
+          CLUB_MEMBERS: `${SUPABASE_TEST_USERS['ana@example.com'].id}:member,${SUPABASE_TEST_USERS['sam@example.com'].id}:staff`,
+        },
         stdio: ['pipe', 'pipe', 'inherit'],
       });
       // Logs go to stdout too: wait for the marker line that carries the URL.
@@ -78,6 +85,7 @@ export default {
   port: PORT,
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 1,
+  middleware: [gotrueStandIn],
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 30_000 } },
   plugins: [backendPlugin(), hlsStandInPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' })],

@@ -165,6 +165,7 @@ export class RoomModel extends EventTarget {
     cameraOff: false,
   };
   private signaling: SignalingClient | undefined;
+  private auth: { token: string; classId: string } | undefined;
   private media: MediaSession | undefined;
   private localMedia: Promise<MediaStream | undefined> | undefined;
   /** consumerId → participant and track, to take the track off their stream when it ends. */
@@ -212,6 +213,20 @@ export class RoomModel extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
+  /**
+   * A fresh join token for the same person (the club's server or a Supabase sign-in made it):
+   * used for reconnections from now on and, in the class, sent to the server so the session runs
+   * on past the old token's expiry. Resolves with the new expiry (ms), or undefined when not in a class.
+   */
+  async renewSession(token: string): Promise<number | undefined> {
+    this.options.token = token;
+    if (this.auth) this.auth.token = token;
+    const signaling = this.signaling;
+    if (!signaling || (this.s.phase !== 'joined' && this.s.phase !== 'full')) return undefined;
+    this.files.attach(signaling, { server: this.options.server, classId: this.options.classId, token });
+    return (await signaling.request('session:refresh', { token })).expiresAt;
+  }
+
   async join(): Promise<void> {
     if (this.s.phase === 'joining' || this.s.phase === 'joined') return;
     const { server, classId, token } = this.options;
@@ -224,7 +239,9 @@ export class RoomModel extends EventTarget {
     this.set({ phase: 'joining', connection: 'connecting', error: undefined, notice: undefined, participants: [], waitlist: undefined });
     // The camera opens while the socket connects: neither waits for the other.
     this.openCamera();
-    this.signaling = this.deps.connect(server, { token, classId }, {
+    // Kept: a renewed token goes into it, and Socket.IO sends it on every reconnection.
+    this.auth = { token, classId };
+    this.signaling = this.deps.connect(server, this.auth, {
       status: (connection) => {
         mark(connection);
         if (this.s.phase === 'joining' || this.s.phase === 'joined' || this.s.phase === 'full') this.set({ connection });

@@ -110,6 +110,11 @@ export class StreamChat extends EventTarget {
     if (!this.disposed) this.dispatchEvent(new Event('change'));
   }
 
+  /** A fresh viewer token: the next reconnection presents it. */
+  setToken(token: string): void {
+    (this.socket.auth as { token: string }).token = token;
+  }
+
   get isClosed(): boolean {
     return this.state.status === 'closed';
   }

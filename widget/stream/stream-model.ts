@@ -137,6 +137,11 @@ export class StreamModel extends EventTarget {
     return this.options.server.replace(/\/+$/, '');
   }
 
+  /** A fresh viewer token for the same viewer (a renewed sign-in): used from the next request on. */
+  setToken(token: string): void {
+    this.options.token = token;
+  }
+
   /** Playing a recording (set at construction). */
   get isRecording(): boolean {
     return !!this.options.recordingId;

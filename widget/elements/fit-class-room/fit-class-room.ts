@@ -19,7 +19,10 @@ import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
 import { qualityStyles } from './quality.styles.js';
 import { audioOnlyNotice, mediaChoices, qualityBadge, tileQuality } from './quality-panels.js';
+import { SupabaseSignIn } from '../../auth/supabase-sign-in.js';
 import { chatPanel } from '../chat-panel.js';
+import { signInPanel } from '../sign-in-panel.js';
+import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
 import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, waitlistView } from './social-panels.js';
 
@@ -98,9 +101,13 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
  * @cssproperty --fit-quality-poor - Colour of a poor connection badge.
  */
 export class FitClassRoom extends FitElement {
-  static override styles = [styles, qualityStyles, chatStyles];
+  static override styles = [styles, qualityStyles, chatStyles, signInStyles];
   static override properties = {
     ...classConnectionProperties,
+    supabaseUrl: { type: String, attribute: 'supabase-url' },
+    supabaseAnonKey: { type: String, attribute: 'supabase-anon-key' },
+    signInRole: { type: String, attribute: 'sign-in-role' },
+    signInMode: { state: true },
     connectionState: { type: String, attribute: 'connection-state', reflect: true },
     level: { type: String },
     beep: { type: Boolean },
@@ -114,8 +121,17 @@ export class FitClassRoom extends FitElement {
   declare server: string;
   /** The class to join. */
   declare classId: string;
-  /** A join token signed by the club (JWT). */
+  /** A join token signed by the club (JWT). Without one, `supabase-url` + `supabase-anon-key` offer a sign-in. */
   declare token: string;
+  /** The club's Supabase project URL: members sign in with their club account (instead of a `token`). */
+  declare supabaseUrl: string;
+  /** The project's anon (public) key; never a service key. */
+  declare supabaseAnonKey: string;
+  /** With a Supabase sign-in: `member` (default) or `coach` (the club's staff only). */
+  declare signInRole: 'member' | 'coach';
+  declare signInMode: 'password' | 'code';
+  private signIn: SupabaseSignIn | undefined;
+  private readonly signInController = new RoomController(this);
   /** Reflects the connection (`connecting` | `connected` | `reconnecting` | `disconnected`) for page CSS. */
   declare connectionState: RoomState['connection'];
 
@@ -147,6 +163,10 @@ export class FitClassRoom extends FitElement {
     this.server = '';
     this.classId = '';
     this.token = '';
+    this.supabaseUrl = '';
+    this.supabaseAnonKey = '';
+    this.signInRole = 'member';
+    this.signInMode = 'password';
     this.connectionState = 'disconnected';
     this.level = 'beginner';
     this.beep = false;
@@ -165,6 +185,31 @@ export class FitClassRoom extends FitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.room?.dispose();
+    this.signIn?.dispose();
+    this.signIn = undefined;
+  }
+
+  private setupSignIn(changed: PropertyValues): void {
+    // A Supabase sign-in is offered when the page gives no token but the club's project.
+    if ((changed.has('supabaseUrl') || changed.has('supabaseAnonKey') || changed.has('classId')) && this.supabaseUrl && this.supabaseAnonKey && this.classId && !this.signIn && !this.token) {
+      const signIn = new SupabaseSignIn({
+        supabaseUrl: this.supabaseUrl,
+        anonKey: this.supabaseAnonKey,
+        server: this.server || location.origin,
+        target: { classId: this.classId, role: this.signInRole === 'coach' ? 'coach' : 'member' },
+      });
+      signIn.addEventListener('token', (e) => void this.useToken((e as CustomEvent<{ token: string }>).detail.token));
+      this.signIn = signIn;
+      this.signInController.set(signIn);
+      void signIn.start();
+    }
+  }
+
+  /** A token from the sign-in: the lobby's join button uses it; in a class it renews the session. */
+  private async useToken(token: string): Promise<void> {
+    this.token = token;
+    const phase = this.room?.state.phase;
+    if (this.room && (phase === 'joined' || phase === 'full')) await this.room.renewSession(token).catch((err: Error) => console.warn('[fitlive] session renewal failed', err));
   }
 
   /** Joins the class (the join button calls this; a user gesture lets audio play). */
@@ -200,7 +245,8 @@ export class FitClassRoom extends FitElement {
     this.roomController.set(room);
   }
 
-  protected override willUpdate(_changed: PropertyValues): void {
+  protected override willUpdate(changed: PropertyValues): void {
+    this.setupSignIn(changed);
     this.connectionState = this.room?.state.connection ?? 'disconnected';
     this.lastSelfId = this.room?.state.self?.id ?? this.lastSelfId;
     this.lastRole = this.room?.state.self?.role ?? this.lastRole;
@@ -273,7 +319,8 @@ export class FitClassRoom extends FitElement {
             </select>
           </label>`
         : nothing}
-      ${ended ? nothing : html`<button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>`}
+      ${ended ? nothing : this.signIn && !this.token ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m)) : html`<button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>`}
+      ${this.signIn?.state.phase === 'signed-in' && !ended ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m)) : nothing}
     </div>`;
   }
 

@@ -2,7 +2,10 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../../protocol/social.js';
 import { StreamChat } from '../../stream/stream-chat.js';
 import { isPlayable, StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
+import { SupabaseSignIn } from '../../auth/supabase-sign-in.js';
 import { chatPanel } from '../chat-panel.js';
+import { signInPanel } from '../sign-in-panel.js';
+import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import { FitElement } from '../fit-element.js';
@@ -73,10 +76,13 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @cssproperty --fit-chat-height - The message list's height when the chat is below the picture (default 320px).
  */
 export class FitLiveStream extends FitElement {
-  static override styles = [styles, chatStyles];
+  static override styles = [styles, chatStyles, signInStyles];
   static override properties = {
     server: { type: String },
     noChat: { type: Boolean, attribute: 'no-chat' },
+    supabaseUrl: { type: String, attribute: 'supabase-url' },
+    supabaseAnonKey: { type: String, attribute: 'supabase-anon-key' },
+    signInMode: { state: true },
     chatOpen: { state: true },
     chatDraft: { state: true },
     streamId: { type: String, attribute: 'stream-id' },
@@ -102,6 +108,13 @@ export class FitLiveStream extends FitElement {
   declare engine: PlayerEngine | '';
   /** Hides the chat of a stream that has one. */
   declare noChat: boolean;
+  /** The club's Supabase project URL: viewers sign in with their club account (instead of a `token`). */
+  declare supabaseUrl: string;
+  /** The project's anon (public) key. */
+  declare supabaseAnonKey: string;
+  declare signInMode: 'password' | 'code';
+  private signIn: SupabaseSignIn | undefined;
+  private readonly signInController = new RoomController(this);
   declare chatOpen: boolean;
   declare chatDraft: string;
 
@@ -131,6 +144,9 @@ export class FitLiveStream extends FitElement {
     this.state = 'loading';
     this.engine = '';
     this.noChat = false;
+    this.supabaseUrl = '';
+    this.supabaseAnonKey = '';
+    this.signInMode = 'password';
     this.chatOpen = true;
     this.chatDraft = '';
   }
@@ -159,9 +175,30 @@ export class FitLiveStream extends FitElement {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.onFullscreenChange);
     this.teardown();
+    this.signIn?.dispose();
+    this.signIn = undefined;
+  }
+
+  /** With the club's Supabase project and no token, viewers sign in for a viewer token. */
+  private setupSignIn(): void {
+    if (this.signIn || this.token || !this.supabaseUrl || !this.supabaseAnonKey || !this.streamId || this.recordingId) return;
+    const signIn = new SupabaseSignIn({ supabaseUrl: this.supabaseUrl, anonKey: this.supabaseAnonKey, server: this.server || location.origin, target: { streamId: this.streamId } });
+    signIn.addEventListener('token', (e) => {
+      const { token } = (e as CustomEvent<{ token: string }>).detail;
+      if (!this.model) this.token = token;
+      else {
+        // A renewal: the player and the chat go on with it, nothing reloads.
+        this.model.setToken(token);
+        this.streamChat?.setToken(token);
+      }
+    });
+    this.signIn = signIn;
+    this.signInController.set(signIn);
+    void signIn.start();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('supabaseUrl') || changed.has('supabaseAnonKey') || changed.has('streamId')) this.setupSignIn();
     if ((changed.has('server') || changed.has('streamId') || changed.has('recordingId') || changed.has('token') || changed.has('engine')) && this.isConnected) this.setup();
     else if (changed.has('noChat') && changed.get('noChat') !== undefined) {
       if (this.noChat) this.closeChat();
@@ -522,7 +559,9 @@ export class FitLiveStream extends FitElement {
         @progress=${onMedia}
         @click=${() => this.togglePlay()}
       ></video>
-      ${this.overlay(phase)}
+      ${this.signIn && !this.token
+        ? html`<div part="overlay" class="overlay sign-in-overlay" data-testid="overlay" data-state="sign-in">${signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m))}</div>`
+        : this.overlay(phase)}
       ${live && this.muted && !this.blocked
         ? html`<button part="unmute-button" class="unmute" data-testid="unmute" @click=${() => this.toggleMute()}>🔇 Tap to unmute</button>`
         : nothing}
