@@ -5,10 +5,10 @@ import { handshakeAuthSchema, requestSchemas, type RequestName } from '../../pro
 import { verifyJoinToken, type JoinIdentity } from '../auth/join-token.js';
 import { isOriginAllowed } from '../auth/origins.js';
 import { AppError, toErrorBody } from '../errors.js';
-import { assertCleanPayload } from '../input-guards.js';
 import type { ClassRecord } from '../store/repositories.js';
 import { Connection, type SignalingDeps } from './connection.js';
 import { handlers } from './handlers.js';
+import { answerRequest, answerUnknown } from './requests.js';
 
 export interface SignalingOptions extends SignalingDeps {
   tokenMaxTtlSeconds: number;
@@ -86,12 +86,7 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
     for (const name of Object.keys(requestSchemas) as RequestName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack));
     }
-    socket.onAny((event: string, ...args: unknown[]) => {
-      // Own keys only: an event named "__proto__" or "constructor" is unknown, and answered so.
-      if (Object.hasOwn(requestSchemas, event)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') ack({ error: { code: ErrorCode.BadRequest, message: `Unknown message "${event}"` } });
-    });
+    answerUnknown(socket, requestSchemas);
     socket.on('disconnect', () => {
       clearTimeout(expiry);
       void conn.leave();
@@ -99,28 +94,7 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
   });
 }
 
-async function dispatch(conn: Connection, name: RequestName, payload: unknown, ack: unknown): Promise<void> {
-  // Requests without an acknowledgement cannot be answered: drop them.
-  if (typeof ack !== 'function') return;
-  const reply = ack as (res: unknown) => void;
-  try {
-    assertCleanPayload(payload);
-  } catch (err) {
-    reply({ error: toErrorBody(err) });
-    return;
-  }
-  const parsed = requestSchemas[name].safeParse(payload ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    reply({ error: { code: ErrorCode.BadRequest, message: `Invalid ${name}: ${issue ? `${issue.path.join('.') || 'payload'} ${issue.message}` : 'bad payload'}` } });
-    return;
-  }
-  try {
-    const handler = handlers[name] as (c: Connection, p: unknown) => Promise<unknown>;
-    reply({ data: await handler(conn, parsed.data) });
-  } catch (err) {
-    if (!(err instanceof AppError)) conn.log.error({ err, message: name }, 'handler failed');
-    reply({ error: toErrorBody(err) });
-  }
+function dispatch(conn: Connection, name: RequestName, payload: unknown, ack: unknown): Promise<void> {
+  const handler = handlers[name] as (c: Connection, p: unknown) => Promise<unknown>;
+  return answerRequest(name, requestSchemas[name] as never, payload, ack, (p) => handler(conn, p), conn.log);
 }
-

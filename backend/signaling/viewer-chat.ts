@@ -8,10 +8,10 @@ import { isOriginAllowed } from '../auth/origins.js';
 import { verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
 import { cleanChatText, maskBlockedWords } from '../classes/chat-rules.js';
 import { AppError, toErrorBody } from '../errors.js';
-import { assertCleanPayload } from '../input-guards.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { classChannel, type LiveClasses } from './live-classes.js';
+import { answerRequest, answerUnknown } from './requests.js';
 
 export interface ViewerChatDeps {
   repos: Repositories;
@@ -106,35 +106,12 @@ export class ViewerChat {
     for (const name of Object.keys(viewerRequestSchemas) as ViewerRequestName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => void this.dispatch(data, name, payload, ack));
     }
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (Object.hasOwn(viewerRequestSchemas, event)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') ack({ error: { code: ErrorCode.BadRequest, message: `Unknown message "${event}"` } });
-    });
+    answerUnknown(socket, viewerRequestSchemas);
   }
 
-  private async dispatch(data: ViewerData, name: ViewerRequestName, payload: unknown, ack: unknown): Promise<void> {
-    if (typeof ack !== 'function') return;
-    const reply = ack as (res: unknown) => void;
-    try {
-      assertCleanPayload(payload);
-    } catch (err) {
-      reply({ error: toErrorBody(err) });
-      return;
-    }
-    const parsed = viewerRequestSchemas[name].safeParse(payload ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      reply({ error: { code: ErrorCode.BadRequest, message: `Invalid ${name}: ${issue ? `${issue.path.join('.') || 'payload'} ${issue.message}` : 'bad payload'}` } });
-      return;
-    }
-    try {
-      const handler = this.handlers[name] as Handler<ViewerRequestName>;
-      reply({ data: await handler(data, parsed.data as never) });
-    } catch (err) {
-      if (!(err instanceof AppError)) this.deps.logger.error({ err, message: name, streamId: data.streamId }, 'viewer chat handler failed');
-      reply({ error: toErrorBody(err) });
-    }
+  private dispatch(data: ViewerData, name: ViewerRequestName, payload: unknown, ack: unknown): Promise<void> {
+    const handler = this.handlers[name] as Handler<ViewerRequestName>;
+    return answerRequest(name, viewerRequestSchemas[name] as never, payload, ack, (p) => handler(data, p as never), this.deps.logger);
   }
 
   private async participantRow(v: ViewerData): Promise<number> {

@@ -156,3 +156,20 @@ function pendingItem(p: PendingMessage, c: ChatPanelContext): TemplateResult {
   </li>`;
 }
 
+
+/**
+ * Sends a chat draft. Returns false when there is nothing to send (empty, muted, no chat), true
+ * when it went: the element then clears the draft and keeps the list at the newest message.
+ * Refusals show in the chat itself (a failed message with its reason and Retry).
+ */
+export function sendDraft(chat: ChatModel | undefined, draft: string): boolean {
+  if (!chat || !draft.trim() || chat.state.muted) return false;
+  void chat.send(draft);
+  return true;
+}
+
+/** Scrolled near the top of the list: the page before it, once. */
+export function loadOlderNearTop(e: Event, chat: ChatModel | undefined, run: Run): void {
+  const el = e.target as HTMLElement;
+  if (chat && el.scrollTop < 48 && chat.state.hasMore && !chat.state.loadingOlder) run(() => chat.loadOlder());
+}

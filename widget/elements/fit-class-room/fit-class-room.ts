@@ -20,7 +20,7 @@ import { styles } from './fit-class-room.styles.js';
 import { qualityStyles } from './quality.styles.js';
 import { audioOnlyNotice, mediaChoices, qualityBadge, tileQuality } from './quality-panels.js';
 import { SupabaseSignIn } from '../../auth/supabase-sign-in.js';
-import { chatPanel } from '../chat-panel.js';
+import { chatPanel, loadOlderNearTop, sendDraft } from '../chat-panel.js';
 import { signInPanel } from '../sign-in-panel.js';
 import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
@@ -535,19 +535,13 @@ export class FitClassRoom extends FitElement {
   }
 
   private sendChat(): void {
-    const chat = this.room?.chat;
-    const text = this.chatDraft;
-    if (!chat || !text.trim() || chat.state.muted) return;
+    if (!sendDraft(this.room?.chat, this.chatDraft)) return;
     this.chatDraft = '';
     this.chatScroll.stickToBottom();
-    // Refusals show in the chat itself (a failed message with a reason and Retry).
-    void chat.send(text);
   }
 
   private onChatScroll(e: Event): void {
-    const el = e.target as HTMLElement;
-    const chat = this.room?.chat;
-    if (chat && el.scrollTop < 48 && chat.state.hasMore && !chat.state.loadingOlder) this.run(() => chat.loadOlder());
+    loadOlderNearTop(e, this.room?.chat, this.run);
   }
 
   private setLocalMic(muted: boolean): void {

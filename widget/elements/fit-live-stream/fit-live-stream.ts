@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../../protocol/social.js';
 import { StreamChat } from '../../stream/stream-chat.js';
 import { isPlayable, StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
 import { SupabaseSignIn } from '../../auth/supabase-sign-in.js';
-import { chatPanel } from '../chat-panel.js';
+import { chatPanel, loadOlderNearTop, sendDraft } from '../chat-panel.js';
 import { signInPanel } from '../sign-in-panel.js';
 import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
@@ -283,19 +283,13 @@ export class FitLiveStream extends FitElement {
   }
 
   private sendChat(): void {
-    const chat = this.streamChat?.chat;
-    const text = this.chatDraft;
-    if (!chat || !text.trim() || chat.state.muted) return;
+    if (!sendDraft(this.streamChat?.chat, this.chatDraft)) return;
     this.chatDraft = '';
     this.chatScroll.stickToBottom();
-    // Refusals show in the chat itself (a failed message with a reason and Retry).
-    void chat.send(text);
   }
 
   private onChatScroll(e: Event): void {
-    const el = e.target as HTMLElement;
-    const chat = this.streamChat?.chat;
-    if (chat && el.scrollTop < 48 && chat.state.hasMore && !chat.state.loadingOlder) void chat.loadOlder().catch(() => undefined);
+    loadOlderNearTop(e, this.streamChat?.chat, (intent) => void intent().catch(() => undefined));
   }
 
   /** Why a viewer cannot write now (besides a mute), or undefined when they can. */
