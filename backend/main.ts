@@ -17,6 +17,7 @@ import { offerFreedSeats } from './signaling/waitlist.js';
 import { attachSignaling } from './signaling/server.js';
 import { Connection } from './signaling/connection.js';
 import { ViewerChat } from './signaling/viewer-chat.js';
+import { Metrics } from './metrics.js';
 import { VIEWER_NAMESPACE } from '../protocol/viewer-chat.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -85,6 +86,11 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     viewerChat.mirror(channel, name, payload);
   });
   const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
+  const metrics = new Metrics({
+    liveClasses: () => liveClasses.totals(),
+    workers: () => pool.stats(),
+    hlsViewers: async () => (await Promise.all((await repos.streams.listLive()).map((s) => repos.streams.watching(s.id)))).reduce((a, b) => a + b, 0),
+  });
   const files = new SharedFiles(
     config.files.supabase ? new SupabaseFileStorage(config.files.supabase.url, config.files.supabase.serviceKey, config.files.supabase.bucket) : new LocalFileStorage(config.files.dir),
     config.files.linkSecret ? Buffer.from(config.files.linkSecret) : crypto.randomBytes(32),
@@ -111,6 +117,8 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     tokenMintRatePerMinute: config.tokenMintRatePerMinute,
     authFailuresPerMinute: config.authFailuresPerMinute,
     supabaseAuth: config.supabaseAuth,
+    metrics,
+    ready: async () => pool.size > 0 && (await db.query('SELECT 1')).rows.length === 1,
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
     rtpCapabilities,
@@ -153,8 +161,9 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
     joinRatePerMinute: config.joinRatePerMinute,
+    metrics,
   });
-  attachSignaling(io, { repos, liveClasses, files, viewerChat, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

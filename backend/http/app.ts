@@ -17,6 +17,7 @@ import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import { clubApi } from './club-api.js';
+import type { Metrics } from '../metrics.js';
 import { authApi } from './auth-api.js';
 import { SupabaseAuth, type SupabaseAuthSettings } from '../auth/supabase.js';
 import { chatApi } from './chat-api.js';
@@ -37,6 +38,9 @@ export interface HttpDeps {
   supabaseAuth?: SupabaseAuthSettings | undefined;
   joinRatePerMinute: number;
   health: () => Record<string, unknown>;
+  /** Ready to take classes: the store answers and a media worker is up. */
+  ready?: () => Promise<boolean>;
+  metrics?: Metrics | undefined;
   /** Every class router's RTP capabilities (public, the same for all classes). */
   rtpCapabilities: unknown;
   planChanged: ClassesApiDeps['planChanged'];
@@ -88,6 +92,20 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
+  });
+
+  // For load balancers: take traffic only when the store answers and a media worker is up.
+  app.get('/readyz', async (_req, res) => {
+    const ready = await (deps.ready?.() ?? Promise.resolve(true)).catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+  });
+
+  // Prometheus scrapes this (keep it on the private network, as with any /metrics).
+  app.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) throw new AppError(ErrorCode.NotFound, 'Metrics are off', 404);
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(await deps.metrics.registry.metrics());
   });
 
   // The widget bundle is loaded cross-origin by club sites (module scripts need CORS).
@@ -279,7 +297,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       return;
     }
     if (!(err instanceof AppError)) deps.logger.error({ err, path: req.path }, 'request failed');
-    res.status(err instanceof AppError ? err.httpStatus : 500).json({ error: toErrorBody(err) });
+    const body = toErrorBody(err);
+    deps.metrics?.errors.inc({ code: body.code, surface: 'http' });
+    res.status(err instanceof AppError ? err.httpStatus : 500).json({ error: body });
   });
   return app;
 }

@@ -15,6 +15,9 @@ interface PooledWorker {
   worker: ms.Worker;
   /** Routers placed on this worker: the load measure used to pick one. */
   routers: number;
+  /** Live producers and consumers on its routers (metrics). */
+  producers: number;
+  consumers: number;
 }
 
 /**
@@ -46,7 +49,7 @@ export class WorkerPool extends EventEmitter<{ 'worker-died': [ms.Worker] }> {
       rtcMaxPort: this.opts.rtcMaxPort,
       ...(this.opts.workerBin ? { workerBin: this.opts.workerBin } : {}),
     });
-    const entry: PooledWorker = { worker, routers: 0 };
+    const entry: PooledWorker = { worker, routers: 0, producers: 0, consumers: 0 };
     this.workers.push(entry);
     worker.on('died', (err) => {
       const i = this.workers.indexOf(entry);
@@ -67,7 +70,28 @@ export class WorkerPool extends EventEmitter<{ 'worker-died': [ms.Worker] }> {
     const router = await entry.worker.createRouter({ mediaCodecs });
     entry.routers++;
     router.observer.once('close', () => entry.routers--);
+    // Counted through observers: nothing on the RTP path, only on creation and close.
+    router.observer.on('newtransport', (transport) => {
+      transport.observer.on('newproducer', (producer) => {
+        entry.producers++;
+        producer.observer.once('close', () => entry.producers--);
+      });
+      transport.observer.on('newconsumer', (consumer) => {
+        entry.consumers++;
+        consumer.observer.once('close', () => entry.consumers--);
+      });
+    });
     return router;
+  }
+
+  /** Per worker: routers, producers, consumers and CPU time so far (for /metrics). */
+  async stats(): Promise<Array<{ pid: number; routers: number; producers: number; consumers: number; cpuSeconds: number }>> {
+    return Promise.all(
+      this.workers.map(async ({ worker, routers, producers, consumers }) => {
+        const ru = await worker.getResourceUsage().catch(() => undefined);
+        return { pid: worker.pid, routers, producers, consumers, cpuSeconds: ru ? (ru.ru_utime + ru.ru_stime) / 1000 : 0 };
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -76,6 +76,13 @@ export class LiveClasses {
     return this.live.size;
   }
 
+  /** Live classes and the people seated in them (metrics). */
+  totals(): { classes: number; participants: number } {
+    let participants = 0;
+    for (const live of this.live.values()) participants += live.seats.size;
+    return { classes: this.live.size, participants };
+  }
+
   async open(record: ClassRecord): Promise<LiveClass> {
     this.cancelEmptyTimer(record.id);
     const existing = this.live.get(record.id);

@@ -10,9 +10,23 @@ import type { Logger } from '../logger.js';
  * without cannot be answered and is dropped), after the edge guards and the message's schema,
  * as `{ data }` or `{ error: { code, message } }`; an unexpected failure is logged, never thrown.
  */
-export async function answerRequest<P>(name: string, schema: ZodType<P>, payload: unknown, ack: unknown, run: (payload: P) => Promise<unknown>, log: Logger): Promise<void> {
+export async function answerRequest<P>(
+  name: string,
+  schema: ZodType<P>,
+  payload: unknown,
+  ack: unknown,
+  run: (payload: P) => Promise<unknown>,
+  log: Logger,
+  /** Told how each answered request ended (`ok` or the error code) and how long it took (metrics). */
+  done?: (outcome: string, seconds: number) => void,
+): Promise<void> {
   if (typeof ack !== 'function') return;
-  const reply = ack as (res: unknown) => void;
+  const t0 = performance.now();
+  const send = ack as (res: { data?: unknown; error?: { code: string } }) => void;
+  const reply = (res: { data?: unknown; error?: { code: string; message: string } }) => {
+    send(res);
+    done?.(res.error ? res.error.code : 'ok', (performance.now() - t0) / 1000);
+  };
   try {
     assertCleanPayload(payload);
   } catch (err) {

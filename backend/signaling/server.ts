@@ -9,10 +9,12 @@ import type { ClassRecord } from '../store/repositories.js';
 import { Connection, type SignalingDeps } from './connection.js';
 import { handlers } from './handlers.js';
 import { answerRequest, answerUnknown } from './requests.js';
+import type { Metrics } from '../metrics.js';
 
 export interface SignalingOptions extends SignalingDeps {
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  metrics?: Metrics | undefined;
 }
 
 interface AuthedData {
@@ -84,7 +86,7 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
     };
 
     for (const name of Object.keys(requestSchemas) as RequestName[]) {
-      socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack));
+      socket.on(name, (payload: unknown, ack: unknown) => void dispatch(conn, name, payload, ack, opts.metrics));
     }
     answerUnknown(socket, requestSchemas);
     socket.on('disconnect', () => {
@@ -94,7 +96,7 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
   });
 }
 
-function dispatch(conn: Connection, name: RequestName, payload: unknown, ack: unknown): Promise<void> {
+function dispatch(conn: Connection, name: RequestName, payload: unknown, ack: unknown, metrics: Metrics | undefined): Promise<void> {
   const handler = handlers[name] as (c: Connection, p: unknown) => Promise<unknown>;
-  return answerRequest(name, requestSchemas[name] as never, payload, ack, (p) => handler(conn, p), conn.log);
+  return answerRequest(name, requestSchemas[name] as never, payload, ack, (p) => handler(conn, p), conn.log, metrics && ((outcome, s) => metrics.request(name, outcome, s)));
 }

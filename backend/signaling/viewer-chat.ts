@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
 import { classChannel, type LiveClasses } from './live-classes.js';
 import { answerRequest, answerUnknown } from './requests.js';
+import type { Metrics } from '../metrics.js';
 
 export interface ViewerChatDeps {
   repos: Repositories;
@@ -21,6 +22,7 @@ export interface ViewerChatDeps {
   logger: Logger;
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  metrics?: Metrics | undefined;
 }
 
 /** A broadcast viewer's id on their chat messages: stable per person and class, never a member's. */
@@ -111,7 +113,7 @@ export class ViewerChat {
 
   private dispatch(data: ViewerData, name: ViewerRequestName, payload: unknown, ack: unknown): Promise<void> {
     const handler = this.handlers[name] as Handler<ViewerRequestName>;
-    return answerRequest(name, viewerRequestSchemas[name] as never, payload, ack, (p) => handler(data, p as never), this.deps.logger);
+    return answerRequest(name, viewerRequestSchemas[name] as never, payload, ack, (p) => handler(data, p as never), this.deps.logger, (outcome, s) => this.deps.metrics?.request(`viewer ${name}`, outcome, s));
   }
 
   private async participantRow(v: ViewerData): Promise<number> {

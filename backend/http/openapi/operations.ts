@@ -88,6 +88,27 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: '/healthz', id: 'health', tag: 'Service', summary: 'Health check', auth: 'public', ok: { description: 'Up', schema: 'Health' } },
   {
     method: 'get',
+    path: '/readyz',
+    id: 'ready',
+    tag: 'Service',
+    summary: 'Readiness (for load balancers)',
+    description: '200 when the store answers and a media worker is up; 503 `{ status: "not_ready" }` otherwise.',
+    auth: 'public',
+    ok: { description: 'Ready', content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string', enum: ['ready'] } }, required: ['status'] } } } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    id: 'metrics',
+    tag: 'Service',
+    summary: 'Prometheus metrics',
+    description:
+      'prom-client text format: fitlive_classes, fitlive_participants, fitlive_worker_{routers,producers,consumers,cpu_seconds_total}{worker}, fitlive_hls_viewers, fitlive_socket_requests_total{event,outcome}, fitlive_errors_total{code,surface}, fitlive_join_seconds, fitlive_chat_delivery_seconds, fitlive_process_* and fitlive_nodejs_* (prom-client defaults). Keep it on the private network.',
+    auth: 'public',
+    ok: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+  },
+  {
+    method: 'get',
     path: '/fitlive.js',
     id: 'widgetBundle',
     tag: 'Service',
