@@ -46,6 +46,10 @@ export interface RunningServer {
   publishPlain(classId: string, participantId: string, kind: 'audio' | 'video', rtpParameters: unknown): Promise<{ port: number; producerId: string }>;
   /** Benchmarks: what one participant's consumers send, by owner (bytes, bitrate, layer) from mediasoup's stats. */
   consumerStats(classId: string, participantId: string): Promise<Array<{ ownerId: string | undefined; kind: string; paused: boolean; currentSpatialLayer: number | undefined; bitrate: number; byteCount: number }>>;
+  /** Benchmarks: per mediasoup worker, routers, producers, consumers and CPU seconds so far. */
+  workerStats(): ReturnType<WorkerPool['stats']>;
+  /** Benchmarks: the mediasoup router of a live class (server-side consumers for the fan-out bench). */
+  classRouter(classId: string): import('mediasoup').types.Router | undefined;
   /** Benchmarks: a participant's camera as received, bytes so far per simulcast layer (lowest first). */
   producerLayerBytes(classId: string, participantId: string): Promise<number[]>;
   stop(): Promise<void>;
@@ -202,6 +206,8 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
       seat.notifyReceivers('producer:added', { producerId: entry.producer.id, participantId, kind, source: entry.source });
       return { port, producerId: entry.producer.id };
     },
+    workerStats: () => pool.stats(),
+    classRouter: (classId) => liveClasses.get(classId)?.media.router,
     producerLayerBytes: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.cameraLayerBytes()) ?? [],
     consumerStats: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.consumerStats()) ?? [],
     stop: () =>

@@ -23,16 +23,19 @@ export class PlainPublishers {
   private readonly sockets: dgram.Socket[] = [];
   private readonly targets: Array<{ socket: dgram.Socket; port: number }> = [];
   private ffmpeg: ChildProcess | undefined;
+  /** The producers made, in the order of the participants given. */
+  readonly producerIds: string[] = [];
 
   /** Publishes a camera for each seated participant, then starts the encoder. */
   static async start(server: RunningServer, classId: string, participantIds: readonly string[]): Promise<PlainPublishers> {
     const p = new PlainPublishers();
     try {
       for (const [i, id] of participantIds.entries()) {
-        const { port } = await server.publishPlain(classId, id, 'video', {
+        const { port, producerId } = await server.publishPlain(classId, id, 'video', {
           codecs: [{ mimeType: 'video/VP8', payloadType: PT, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
           encodings: SIMULCAST_LAYERS.map((_, layer) => ({ ssrc: ssrcOf(i, layer) })),
         });
+        p.producerIds.push(producerId);
         const socket = await p.bound();
         socket.on('message', () => undefined); // mediasoup's RTCP (receiver reports, PLIs)
         p.targets.push({ socket, port });
