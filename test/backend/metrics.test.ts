@@ -81,3 +81,13 @@ test('/readyz says ready; /metrics exposes classes, people, tracks per worker, r
   assert.equal(after('fitlive_participants'), 0);
   assert.equal(after('fitlive_worker_consumers', { worker: String(pid) }), 0);
 });
+
+test('the Grafana dashboard in docs/grafana asks only for series /metrics has', async () => {
+  const dashboard = JSON.parse((await import('node:fs')).readFileSync('docs/grafana/fitlive-dashboard.json', 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+  const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+  const wanted = new Set(exprs.flatMap((e) => e.match(/fitlive_[a-z0-9_]+/g) ?? []).map((n) => n.replace(/_(bucket|sum|count)$/, '')));
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const have = new Set([...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!));
+  for (const name of wanted) assert.ok(have.has(name), `the dashboard uses ${name}, which /metrics does not expose`);
+  assert.ok(wanted.size >= 10, `${wanted.size} series on the dashboard`);
+});
