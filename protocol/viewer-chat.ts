@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
-import { socialRequestSchemas, type ChatMessage } from './social.js';
+import type { ResponseMap } from './signaling.js';
+import { socialNotificationSchemas, socialRequestSchemas } from './social.js';
 
 /*
  * The chat of a broadcast, for its viewers: a class's chat, reached from `<fit-live-stream>` with a
@@ -34,18 +35,16 @@ export interface ViewerSelf {
   role: 'viewer';
 }
 
-export interface ViewerResponseMap {
+/** The chat answers are the class's own. */
+export interface ViewerResponseMap extends Pick<ResponseMap, 'chat:send' | 'chat:history' | 'chat:report'> {
   'chat:join': { self: ViewerSelf; muted: boolean };
-  'chat:send': { message: ChatMessage; duplicate: boolean };
-  'chat:history': { messages: ChatMessage[]; hasMore: boolean };
-  'chat:report': Record<string, never>;
 }
 
 export type ViewerAck<N extends ViewerRequestName> = { data: ViewerResponseMap[N] } | { error: ErrorBody };
 
 export const viewerNotificationSchemas = {
-  'chat:message': z.custom<ChatMessage>(),
-  'chat:deleted': z.object({ seq: z.number() }),
+  'chat:message': socialNotificationSchemas['chat:message'],
+  'chat:deleted': socialNotificationSchemas['chat:deleted'],
   /** The coach muted (or unmuted) this viewer. */
   'chat:muted': z.object({ muted: z.boolean() }),
 } as const;

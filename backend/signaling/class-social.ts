@@ -2,6 +2,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { NotificationName, NotificationPayload } from '../../protocol/signaling.js';
 import type { BoardState, ChatMessage, ChatRole, Reaction } from '../../protocol/social.js';
+import { cleanChatText, maskBlockedWords } from '../classes/chat-rules.js';
 import { ReactionBatcher } from '../classes/reactions.js';
 import { Whiteboard } from '../classes/whiteboard.js';
 import { AppError } from '../errors.js';
@@ -49,8 +50,30 @@ export class ClassSocial {
     return new ClassSocial(record, repos, logger, emit, new Whiteboard(board), lastSeq, words);
   }
 
+  /**
+   * One chat message, from a member, the coach or a broadcast viewer: a retry (same sender and
+   * `clientId`) gets the stored message back at once; otherwise the rate limit, `mayWrite` (mutes),
+   * the text cleaned and filtered, then stored under the next `seq` and sent (never acknowledged
+   * before it is stored).
+   */
+  async post(
+    sender: { key: string; displayName: string; role: ChatRole; dbId: () => number | Promise<number> },
+    text: string,
+    clientId: string,
+    mayWrite: () => void | Promise<void>,
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const known = this.acknowledged(sender.key, clientId);
+    if (known) return { message: known, duplicate: true };
+    // The rate limit first: a flood costs no store reads.
+    await this.checkChatRate(sender.key);
+    await mayWrite();
+    const clean = maskBlockedWords(cleanChatText(text), this.blockedWords);
+    if (!clean) throw new AppError(ErrorCode.BadRequest, 'The message is empty');
+    return this.send({ participantDbId: await sender.dbId(), senderKey: sender.key, displayName: sender.displayName, role: sender.role, text: clean, clientId });
+  }
+
   /** A message this sender already had acknowledged under `clientId` (recently, on this node). */
-  acknowledged(senderKey: string, clientId: string): ChatMessage | undefined {
+  private acknowledged(senderKey: string, clientId: string): ChatMessage | undefined {
     return this.recent.get(senderKey)?.get(clientId);
   }
 
@@ -62,7 +85,7 @@ export class ClassSocial {
   }
 
   /** Throws `rate_limited` when this participant writes too fast. */
-  async checkChatRate(participantId: string): Promise<void> {
+  private async checkChatRate(participantId: string): Promise<void> {
     await this.chatLimiter.consume(participantId).catch((res: { msBeforeNext?: number }) => {
       const s = Math.max(1, Math.ceil((res?.msBeforeNext ?? 1000) / 1000));
       throw new AppError(ErrorCode.RateLimited, `You are sending messages too fast: wait ${s} s`, 429);
@@ -73,7 +96,7 @@ export class ClassSocial {
    * Stores a message under the next sequence number and, once stored, sends it to the class.
    * A retry (same sender and `clientId`) gets the stored message back and sends nothing.
    */
-  send(m: { participantDbId: number; senderKey: string; displayName: string; role: ChatRole; text: string; clientId: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  private send(m: { participantDbId: number; senderKey: string; displayName: string; role: ChatRole; text: string; clientId: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
     const write = this.chatQueue.then(async () => {
       const seq = this.lastSeq + 1;
       const result = await this.repos.chat.add({ ...m, classId: this.record.id, seq, sentAt: Date.now() });

@@ -1,8 +1,6 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { CHAT_PAGE_SIZE } from '../../protocol/social.js';
-import { cleanChatText, maskBlockedWords } from '../classes/chat-rules.js';
 import { AppError } from '../errors.js';
-import type { Connection } from './connection.js';
 import type { Handler } from './handlers.js';
 import { rerouted } from './class-handlers.js';
 import { offerFreedSeats, stopWaiting } from './waitlist.js';
@@ -30,15 +28,9 @@ type SocialMessage =
 export const socialHandlers: { [N in SocialMessage]: Handler<N> } = {
   async 'chat:send'(conn, { text, clientId }) {
     const live = conn.assertJoined();
-    live.rules.assertCanChat(conn.participantId);
-    const known = live.social.acknowledged(conn.participantId, clientId);
-    if (known) return { message: known, duplicate: true };
-    await live.social.checkChatRate(conn.participantId);
-    const clean = maskBlockedWords(cleanChatText(text), live.social.blockedWords);
-    if (!clean) throw new AppError(ErrorCode.BadRequest, 'The message is empty');
     const self = live.session.get(conn.participantId)!;
-    // Stored before it is acknowledged (or sent to anyone): an acknowledged message is never lost.
-    return live.social.send({ participantDbId: conn.storedParticipantId(), senderKey: self.id, displayName: self.displayName, role: self.role, text: clean, clientId });
+    const sender = { key: self.id, displayName: self.displayName, role: self.role, dbId: () => conn.storedParticipantId() };
+    return live.social.post(sender, text, clientId, () => live.rules.assertCanChat(conn.participantId));
   },
 
   async 'chat:history'(conn, { beforeSeq }) {

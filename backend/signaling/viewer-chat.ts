@@ -6,7 +6,6 @@ import { CHAT_PAGE_SIZE } from '../../protocol/social.js';
 import { VIEWER_MIRRORED, viewerHandshakeSchema, viewerRequestSchemas, type ViewerRequestName, type ViewerRequestPayload, type ViewerResponseMap } from '../../protocol/viewer-chat.js';
 import { isOriginAllowed } from '../auth/origins.js';
 import { verifyViewerToken, type Viewer } from '../auth/viewer-token.js';
-import { cleanChatText, maskBlockedWords } from '../classes/chat-rules.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../store/repositories.js';
@@ -133,19 +132,14 @@ export class ViewerChat {
       const { repos, liveClasses } = this.deps;
       const live = liveClasses.get(v.classId);
       if (!live || !this.deps.isLive(v.streamId)) throw new AppError(ErrorCode.StreamNotLive, 'The chat opens when the broadcast is live', 409);
-      const known = live.social.acknowledged(v.chatId, clientId);
-      if (known) return { message: known, duplicate: true };
-      // Read from the store each time: a mute set on another node, or before a restart, holds.
-      if (await repos.chat.isMuted(v.classId, v.viewer.identity)) {
-        live.rules.restoreViewerChatMute(v.chatId);
-        throw new AppError(ErrorCode.ChatMuted, 'The coach has muted your chat', 403);
-      }
-      await live.social.checkChatRate(v.chatId);
-      const clean = maskBlockedWords(cleanChatText(text), live.social.blockedWords);
-      if (!clean) throw new AppError(ErrorCode.BadRequest, 'The message is empty');
-      const participantDbId = await this.participantRow(v);
-      // Stored before it is acknowledged, as a member's message is.
-      return live.social.send({ participantDbId, senderKey: v.chatId, displayName: v.viewer.displayName, role: 'viewer', text: clean, clientId });
+      const sender = { key: v.chatId, displayName: v.viewer.displayName, role: 'viewer' as const, dbId: () => this.participantRow(v) };
+      return live.social.post(sender, text, clientId, async () => {
+        // Read from the store (an indexed lookup; sends are rate limited): a mute set before a restart, or on another node, holds.
+        if (await repos.chat.isMuted(v.classId, v.viewer.identity)) {
+          live.rules.restoreViewerChatMute(v.chatId);
+          throw new AppError(ErrorCode.ChatMuted, 'The coach has muted your chat', 403);
+        }
+      });
     },
 
     'chat:report': async (v, { seq, reason }) => {

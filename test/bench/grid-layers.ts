@@ -101,9 +101,4 @@ const tiles = (await page.evaluate(`(() => { const ts = [...document.querySelect
 console.log(`grid bench: one member's layers as encoded: ${producerStats.map((k, i) => `${LAYERS[i]!.name} ${k.toFixed(0)} kbps`).join(', ')}`);
 console.log(`grid bench: coach's ${MEMBERS} video consumers: ${[...byLayer].map(([k, n]) => `${n} ${k}`).join(', ')}; ${tiles.n} tiles of ${tiles.w}×${tiles.h} px, ${tiles.onScreen} on screen; ${(b.frames - a.frames) / seconds | 0} frames/s decoded`);
 console.log(`grid bench: the coach receives ${coachKbps.toFixed(0)} kbps (chromium getStats; mediasoup says ${serverKbps.toFixed(0)} kbps) — budget 1.5 × (${MEMBERS} × ${lowest.toFixed(0)} + ${top.toFixed(0)}) = ${budget.toFixed(0)} kbps → ${(coachKbps / budget).toFixed(2)} of the budget${coachKbps <= budget ? ' (met)' : ' (NOT met)'}; all top layers would be ${(MEMBERS * top).toFixed(0)} kbps`);
-if (process.env.GRID_DEBUG) {
-  await page.screenshot({ path: '/tmp/grid.png' });
-  console.log(await page.evaluate(`JSON.stringify(document.querySelector('fit-class-room').room.state.participants.slice(0, 3).map((p) => ({ id: p.id, hasVideo: p.hasVideo, tracks: p.stream.getTracks().map((t) => t.kind + ':' + t.readyState + ':' + t.muted) })))`));
-  console.log(await page.evaluate(`JSON.stringify({ vis: document.visibilityState, views: [...(document.querySelector('fit-class-room').room.sentViews ?? new Map())].slice(0, 5) })`));
-}
 await finish(0);

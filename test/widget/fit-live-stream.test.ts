@@ -11,10 +11,11 @@ import { byTestId, nextEvent, until } from './helpers.js';
 // @ts-expect-error served by the hls stand-in plugin (web-test-runner.config.mjs)
 import { hasFfmpeg, standInUrl } from '/__fitlive/hls-stand-in.js';
 
-async function mount(streamId: string, attrs: Record<string, string> = {}): Promise<FitLiveStream> {
+/** A player on the stand-in server, for a live stream (`stream-id`) or a recording (`recording-id`). */
+async function mountPlayer(which: 'stream-id' | 'recording-id', id: string, attrs: Record<string, string> = {}): Promise<FitLiveStream> {
   const el = document.createElement('fit-live-stream');
   el.setAttribute('server', standInUrl as string);
-  el.setAttribute('stream-id', streamId);
+  el.setAttribute(which, id);
   el.setAttribute('token', attrs.token ?? 'viewer-token');
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   el.style.width = '640px';
@@ -22,6 +23,8 @@ async function mount(streamId: string, attrs: Record<string, string> = {}): Prom
   await el.updateComplete;
   return el;
 }
+
+const mount = (streamId: string, attrs?: Record<string, string>) => mountPlayer('stream-id', streamId, attrs);
 
 /** Frames the video presents during `ms` (requestVideoFrameCallback; 0 when frozen). */
 function framesIn(video: HTMLVideoElement, ms: number): Promise<number> {
@@ -53,17 +56,7 @@ const stats = async () =>
     recordingSigned: number;
   };
 
-async function mountRecording(recordingId: string, attrs: Record<string, string> = {}): Promise<FitLiveStream> {
-  const el = document.createElement('fit-live-stream');
-  el.setAttribute('server', standInUrl as string);
-  el.setAttribute('recording-id', recordingId);
-  el.setAttribute('token', attrs.token ?? 'viewer-token');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.style.width = '640px';
-  document.body.append(el);
-  await el.updateComplete;
-  return el;
-}
+const mountRecording = (recordingId: string, attrs?: Record<string, string>) => mountPlayer('recording-id', recordingId, attrs);
 const pressOn = (target: HTMLElement, key: string) => target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
 /** Waits until a seek has landed and the picture plays on from there. */
 async function settled(video: HTMLVideoElement, what: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.js';
 import type { FitClassRoom } from '../../widget/index.js';
+import { SupabaseSignIn } from '../../widget/auth/supabase-sign-in.js';
 import { backendUrl, byTestId, mount, until } from './helpers.js';
 
 /*
@@ -12,9 +13,15 @@ import { backendUrl, byTestId, mount, until } from './helpers.js';
 
 const SUPABASE = `${location.origin}/__supabase`;
 
-afterEach(() => {
-  for (const el of document.querySelectorAll('fit-class-room')) el.remove();
+/** Signs the page's (shared) Supabase client out through the element, then removes it. */
+async function dismiss(el: Element): Promise<void> {
+  await (el as unknown as { signIn?: SupabaseSignIn }).signIn?.signOut();
+  el.remove();
   localStorage.clear();
+}
+
+afterEach(async () => {
+  for (const el of document.querySelectorAll('fit-class-room, fit-live-stream')) await dismiss(el);
 });
 
 const input = (el: FitClassRoom, id: string) => byTestId(el, id) as HTMLInputElement;
@@ -72,14 +79,12 @@ describe('<fit-class-room> with a Supabase sign-in', () => {
     const err = await until(() => byTestId(stranger, 'sign-in-error'), 10_000, 'refused');
     expect(err.textContent).to.contain('not a member of the club');
     expect(byTestId(stranger, 'join-button')).to.equal(null);
-    stranger.remove();
-    localStorage.clear();
+    await dismiss(stranger);
 
     const member = await mount({ server: backendUrl, 'class-id': 'demo-hiit', 'sign-in-role': 'coach', 'supabase-url': SUPABASE, 'supabase-anon-key': 'anon-public-key' });
     await fill(member, { 'sign-in-email': 'ana@example.com', 'sign-in-password': 'ana-password-1' });
     expect((await until(() => byTestId(member, 'sign-in-error'), 10_000, 'refused')).textContent).to.contain('Only the club’s coaches');
-    member.remove();
-    localStorage.clear();
+    await dismiss(member);
 
     const coach = await mount({ server: backendUrl, 'class-id': 'demo-hiit', 'sign-in-role': 'coach', 'supabase-url': SUPABASE, 'supabase-anon-key': 'anon-public-key' });
     await fill(coach, { 'sign-in-email': 'sam@example.com', 'sign-in-password': 'sam-password-1' });
@@ -89,11 +94,6 @@ describe('<fit-class-room> with a Supabase sign-in', () => {
 });
 
 describe('<fit-live-stream> with a Supabase sign-in', () => {
-  afterEach(() => {
-    for (const el of document.querySelectorAll('fit-live-stream')) el.remove();
-    localStorage.clear();
-  });
-
   it('a viewer signs in, gets a viewer token for the club’s stream, and the player asks the real backend what to play', async () => {
     const el = document.createElement('fit-live-stream');
     for (const [k, v] of Object.entries({ server: backendUrl, 'stream-id': 'demo-hiit-live', 'supabase-url': SUPABASE, 'supabase-anon-key': 'anon-public-key' })) el.setAttribute(k, v);
@@ -106,5 +106,27 @@ describe('<fit-live-stream> with a Supabase sign-in', () => {
     expect(JSON.parse(atob(el.token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).stream).to.equal('demo-hiit-live');
     // Not live in the test backend: the real playback answer says so.
     await until(() => el.getAttribute('state') === 'idle', 10_000, 'the stream state from the backend');
+    // Signing out stops the player and brings the sign-in back.
+    await (el as unknown as { signIn: SupabaseSignIn }).signIn.signOut();
+    await until(() => !el.token && el.shadowRoot!.querySelector('[data-state="sign-in"]'), 10_000, 'signed out');
+  });
+});
+
+describe('the Supabase sign-in model', () => {
+  it('exchanges the session again before the join token runs out, on its own', async () => {
+    // The backend's tokens live 15 min; asking 899.5 min ahead puts the renewal at its 5 s floor.
+    const signIn = new SupabaseSignIn({ supabaseUrl: SUPABASE, anonKey: 'anon-public-key', server: backendUrl, target: { classId: 'demo-hiit' }, renewAheadMs: 899_500 });
+    const tokens: string[] = [];
+    signIn.addEventListener('token', (e) => tokens.push((e as CustomEvent<{ token: string }>).detail.token));
+    await signIn.start();
+    await signIn.signInWithPassword('ana@example.com', 'ana-password-1');
+    expect(tokens).to.have.length(1);
+    await until(() => tokens.length >= 2, 12_000, 'a renewed token');
+    const claims = tokens.map((t) => JSON.parse(atob(t.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string; exp: number });
+    expect(claims[1]!.sub).to.equal(claims[0]!.sub);
+    expect(claims[1]!.exp).to.be.greaterThan(claims[0]!.exp);
+    await signIn.signOut();
+    signIn.dispose();
+    localStorage.clear();
   });
 });

@@ -40,17 +40,30 @@ export interface SupabaseSignInOptions {
   renewAheadMs?: number;
 }
 
-/** supabase-js, as its own chunk: only pages that show a sign-in download it. */
-const loadSupabase: CreateAuthClient = async (url, anonKey) => {
-  const { createClient } = await import('@supabase/supabase-js');
-  return createClient(url, anonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true } }).auth as unknown as AuthClient;
+/**
+ * supabase-js, as its own chunk: only pages that show a sign-in download it. One client per
+ * project on a page, shared by every element (one session, one refresh timer, one storage key).
+ */
+const clients = new Map<string, Promise<AuthClient>>();
+const loadSupabase: CreateAuthClient = (url, anonKey) => {
+  const key = `${url}\n${anonKey}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = import('@supabase/supabase-js').then(
+      ({ createClient }) => createClient(url, anonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true } }).auth as unknown as AuthClient,
+    );
+    client.catch(() => clients.delete(key));
+    clients.set(key, client);
+  }
+  return client;
 };
 
 /**
  * Signing a member in with the club's Supabase project, DOM-free: email and password, or a code
  * sent by email; then the Supabase session is exchanged at the backend for a short join (or viewer)
  * token, and exchanged again shortly before that token runs out (supabase-js keeps its own session
- * fresh). Fires `change`, and `token` (detail `{ token, expiresAt }`) for each token.
+ * fresh). Fires `change`, `token` (detail `{ token, expiresAt }`) for each token, and
+ * `signed-out` when the person signs out or their session ends (the element drops its token).
  */
 export class SupabaseSignIn extends EventTarget {
   state: SignInState = { phase: 'loading', email: undefined, user: undefined, error: undefined };
@@ -117,6 +130,7 @@ export class SupabaseSignIn extends EventTarget {
     this.clearRenew();
     await this.auth?.signOut().catch(() => undefined);
     this.set({ phase: 'signed-out', user: undefined, email: undefined, error: undefined });
+    this.dispatchEvent(new Event('signed-out'));
   }
 
   /** Back from "enter the code" to the email form. */
@@ -155,7 +169,11 @@ export class SupabaseSignIn extends EventTarget {
     if (this.disposed || !this.auth) return;
     try {
       const { session } = (await this.auth.getSession()).data;
-      if (!session) return this.set({ phase: 'signed-out', user: undefined, error: { code: ErrorCode.TokenExpired, message: 'Your sign-in ended. Sign in again to go on.' } });
+      if (!session) {
+        this.set({ phase: 'signed-out', user: undefined, error: { code: ErrorCode.TokenExpired, message: 'Your sign-in ended. Sign in again to go on.' } });
+        this.dispatchEvent(new Event('signed-out'));
+        return;
+      }
       await this.exchange(session);
     } catch (err) {
       // Try again in a little while: the class goes on until the current token ends.

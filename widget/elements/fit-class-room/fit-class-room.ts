@@ -199,6 +199,8 @@ export class FitClassRoom extends FitElement {
         target: { classId: this.classId, role: this.signInRole === 'coach' ? 'coach' : 'member' },
       });
       signIn.addEventListener('token', (e) => void this.useToken((e as CustomEvent<{ token: string }>).detail.token));
+      // Signed out in the lobby: the join button goes and the sign-in comes back (a class in progress runs to its token's end).
+      signIn.addEventListener('signed-out', () => (this.token = ''));
       this.signIn = signIn;
       this.signInController.set(signIn);
       void signIn.start();

@@ -192,6 +192,8 @@ export class FitLiveStream extends FitElement {
         this.streamChat?.setToken(token);
       }
     });
+    // Signed out: the player stops and the sign-in comes back.
+    signIn.addEventListener('signed-out', () => (this.token = ''));
     this.signIn = signIn;
     this.signInController.set(signIn);
     void signIn.start();
@@ -602,6 +604,20 @@ export class FitLiveStream extends FitElement {
     }
   }
 
+  /** Play/pause and mute: the same in the live and the recording control bars. */
+  private playMuteButtons(playing: boolean): TemplateResult {
+    return html`<button part="play-button" data-testid="play" aria-label=${playing ? 'Pause' : 'Play'} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
+      <button part="mute-button" data-testid="mute" aria-label=${this.muted ? 'Unmute' : 'Mute'} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
+        ${this.muted ? '🔇' : '🔊'}
+      </button>`;
+  }
+
+  private fullscreenButton(): TemplateResult {
+    return html`<button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.fullscreen ? 'Exit fullscreen' : 'Fullscreen'} @click=${() => void this.toggleFullscreen()}>
+      ${this.fullscreen ? '⤡' : '⛶'}
+    </button>`;
+  }
+
   /** A recording's controls: play/pause, mute, the seek bar, time / duration, fullscreen. */
   private vodControls(playing: boolean): TemplateResult {
     const video = this.video;
@@ -614,10 +630,7 @@ export class FitLiveStream extends FitElement {
       for (let i = 0; i < ranges.length; i++) if (ranges.start(i) <= current + 0.5) buffered = Math.max(buffered, ranges.end(i));
     }
     return html`<div part="controls" class="controls vod" data-testid="controls">
-      <button part="play-button" data-testid="play" aria-label=${playing ? 'Pause' : 'Play'} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
-      <button part="mute-button" data-testid="mute" aria-label=${this.muted ? 'Unmute' : 'Mute'} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
-        ${this.muted ? '🔇' : '🔊'}
-      </button>
+      ${this.playMuteButtons(playing)}
       <div
         part="seek"
         class="seek"
@@ -640,9 +653,7 @@ export class FitLiveStream extends FitElement {
         </div>
       </div>
       <span part="time" class="time" data-testid="time">${clock(current)} / ${clock(duration)}</span>
-      <button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.fullscreen ? 'Exit fullscreen' : 'Fullscreen'} @click=${() => void this.toggleFullscreen()}>
-        ${this.fullscreen ? '⤡' : '⛶'}
-      </button>
+      ${this.fullscreenButton()}
     </div>`;
   }
 
@@ -652,10 +663,7 @@ export class FitLiveStream extends FitElement {
     const levels = player?.levels ?? [];
     const current = levels.find((l) => l.index === player?.playingLevel);
     return html`<div part="controls" class="controls" data-testid="controls">
-      <button part="play-button" data-testid="play" aria-label=${playing ? 'Pause' : 'Play'} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
-      <button part="mute-button" data-testid="mute" aria-label=${this.muted ? 'Unmute' : 'Mute'} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
-        ${this.muted ? '🔇' : '🔊'}
-      </button>
+      ${this.playMuteButtons(playing)}
       <button
         part="live-button"
         class="live"
@@ -679,9 +687,7 @@ export class FitLiveStream extends FitElement {
             ${levels.map((l) => html`<option value=${String(l.index)} ?selected=${player.selectedLevel === l.index}>${l.label}</option>`)}
           </select>`
         : nothing}
-      <button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.fullscreen ? 'Exit fullscreen' : 'Fullscreen'} @click=${() => void this.toggleFullscreen()}>
-        ${this.fullscreen ? '⤡' : '⛶'}
-      </button>
+      ${this.fullscreenButton()}
     </div>`;
   }
 }
