@@ -62,10 +62,29 @@ export const envSchema = z
     SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
     SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
     SUPABASE_STORAGE_BUCKET: z.string().min(1).default('fitlive-files'),
+    /** Several nodes share Redis (placement, heartbeats, cross-node events); unset: one node. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** This node's name in the cluster (default: host-pid-random). */
+    NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (≤ 64)').optional(),
+    /** Where browsers reach this node itself (not the load balancer); default http://HOST:PORT (alone: PUBLIC_URL). */
+    NODE_URL: z.url().optional(),
+    /** A node silent this long is gone: its classes move to live nodes. */
+    NODE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(6000),
+    /** Video consumers on one router before a class spreads its receivers over routers on other workers. */
+    RTC_CONSUMERS_PER_ROUTER: z.coerce.number().int().min(1).default(400),
+    /** One WebRtcServer per worker (one UDP/TCP port per worker); 0: a port per transport. */
+    RTC_WEBRTC_SERVER: bool.default(true),
+    /** First port of the workers' WebRtcServers (worker i listens on this + i); default: any port in the RTC range. */
+    RTC_WEBRTC_SERVER_PORT: port.optional(),
+    /** Report errors to Sentry (only when set). */
+    SENTRY_DSN: z.url().optional(),
+    SENTRY_ENVIRONMENT: z.string().min(1).optional(),
   })
   .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
   .refine((e) => e.ICE_TRANSPORT_POLICY !== 'relay' || !!e.TURN_URLS, { message: 'ICE_TRANSPORT_POLICY=relay needs TURN_URLS', path: ['ICE_TRANSPORT_POLICY'] })
   .refine((e) => !e.TURN_URLS || !!e.TURN_SECRET, { message: 'TURN_URLS needs TURN_SECRET', path: ['TURN_SECRET'] })
+  // Links signed on one node are checked on another: the secrets must be the same everywhere.
+  .refine((e) => !e.REDIS_URL || (!!e.HLS_LINK_SECRET && !!e.FILE_LINK_SECRET), { message: 'REDIS_URL (several nodes) needs HLS_LINK_SECRET and FILE_LINK_SECRET shared by every node', path: ['REDIS_URL'] })
   .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, { message: 'SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY go together', path: ['SUPABASE_URL'] });
 
 export interface Config {
@@ -86,7 +105,11 @@ export interface Config {
     adaptiveLayers: boolean;
     speakingThresholdDb: number;
     ice: IceSettings;
+    consumersPerRouter: number;
+    webRtcServer: { enabled: boolean; port: number | undefined };
   };
+  cluster: { redisUrl: string | undefined; nodeId: string | undefined; nodeUrl: string | undefined; ttlMs: number };
+  sentry: { dsn: string; environment: string | undefined } | undefined;
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
   /** Lifetime of a token minted by `POST /api/v1/tokens` when the club asks for none. */
@@ -141,7 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       adaptiveLayers: e.RTC_ADAPTIVE_LAYERS,
       speakingThresholdDb: e.SPEAKING_THRESHOLD_DB,
       ice: { stunUrls: urlList(e.STUN_URLS), turnUrls: urlList(e.TURN_URLS), turnSecret: e.TURN_SECRET, transportPolicy: e.ICE_TRANSPORT_POLICY },
+      consumersPerRouter: e.RTC_CONSUMERS_PER_ROUTER,
+      webRtcServer: { enabled: e.RTC_WEBRTC_SERVER, port: e.RTC_WEBRTC_SERVER_PORT },
     },
+    cluster: { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID, nodeUrl: e.NODE_URL ?? (e.REDIS_URL ? undefined : e.PUBLIC_URL), ttlMs: e.NODE_TTL_MS },
+    sentry: e.SENTRY_DSN ? { dsn: e.SENTRY_DSN, environment: e.SENTRY_ENVIRONMENT } : undefined,
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     tokenDefaultTtlSeconds: Math.min(e.TOKEN_DEFAULT_TTL_SECONDS, e.TOKEN_MAX_TTL_SECONDS),

@@ -1,16 +1,23 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server as SocketServer } from 'socket.io';
+import { ClusterBus, clusterActionHandler } from './cluster/bus.js';
+import { RedisCluster, SingleNode, type Cluster } from './cluster/cluster.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { sentrySink } from './error-reporting.js';
 import { ClassMedia, type PeerMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { LocalFileStorage, SharedFiles, SupabaseFileStorage } from './files/shared-files.js';
-import { LiveClasses, type LiveClass } from './signaling/live-classes.js';
+import { LiveClasses } from './signaling/live-classes.js';
 import { HlsLinks } from './streams/hls-links.js';
 import { StreamManager } from './streams/stream-manager.js';
 import { offerFreedSeats } from './signaling/waitlist.js';
@@ -50,14 +57,24 @@ export interface RunningServer {
   workerStats(): ReturnType<WorkerPool['stats']>;
   /** Benchmarks: the mediasoup router of a live class (server-side consumers for the fan-out bench). */
   classRouter(classId: string): import('mediasoup').types.Router | undefined;
+  /** Benchmarks: where the class would put a new receiver of `producerId` (piped there when needed). */
+  receivingRouter(classId: string, producerId: string): Promise<import('mediasoup').types.Router>;
+  /** Tests: the routers a live class uses (its own first, then those it spread to) and their consumers. */
+  classRouters(classId: string): ReturnType<ClassMedia['routers']>;
+  /** This node in the cluster (placement of classes; one node alone without REDIS_URL). */
+  cluster: Cluster;
   /** Benchmarks: a participant's camera as received, bytes so far per simulcast layer (lowest first). */
   producerLayerBytes(classId: string, participantId: string): Promise<number[]>;
   stop(): Promise<void>;
 }
 
+const packageVersion = () => (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
 /** The composition root: the only place concrete parts are wired together. */
 export async function start(config: Config, opts: { logger?: Logger } = {}): Promise<RunningServer> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
+  const reporting = await sentrySink(config.sentry, packageVersion());
+  const logger = opts.logger ?? createLogger(config.logLevel, reporting?.sink);
+  if (reporting) logger.info('errors are reported to Sentry');
   if (config.dev) logger.warn('FITLIVE_DEV=1: the dev token endpoint is on; anyone can join the demo club. Never use this in production.');
 
   // The database and the mediasoup workers start in parallel: neither needs the other.
@@ -66,6 +83,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     workerBin: config.rtc.workerBin,
     rtcMinPort: config.rtc.minPort,
     rtcMaxPort: config.rtc.maxPort,
+    webRtcServer: config.rtc.webRtcServer.enabled ? { listenIp: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress, port: config.rtc.webRtcServer.port } : undefined,
     logger,
   });
   poolReady.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
@@ -76,7 +94,9 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const repos = createRepositories(db);
-  const stale = await repos.attendance.closeAllOpen();
+  // Alone, anything left open is this node's previous run's; in a cluster it may be another node's.
+  const alone = !config.cluster.redisUrl;
+  const stale = alone ? await repos.attendance.closeAllOpen() : 0;
   if (stale) logger.info({ stale }, 'closed attendance left open by the previous run');
   if (config.seedDemo) {
     const { newApiKey } = await seedDemo(repos);
@@ -85,10 +105,19 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
 
   const pool = await poolReady;
   // `io` is made below, once the HTTP app exists; classes only emit after that.
-  const liveClasses = new LiveClasses(pool, config.rtc, logger, repos, (channel, name, payload) => {
-    io.to(channel).emit(name, payload);
-    viewerChat.mirror(channel, name, payload);
-  });
+  // Members of a class are all on the node running it (the handshake sends them there), so class
+  // notifications stay on this node; the chat also goes to viewers, who may be on any node.
+  const liveClasses = new LiveClasses(
+    pool,
+    config.rtc,
+    logger,
+    repos,
+    (channel, name, payload) => {
+      io.local.to(channel).emit(name, payload);
+      viewerChat.mirror(channel, name, payload);
+    },
+    (classId) => void clusterReady.then((c) => c.release(classId)).catch((err: Error) => logger.warn({ classId, err: err.message }, 'could not release a class placement')),
+  );
   const rtpCapabilities = await ClassMedia.routerCapabilities(pool);
   const metrics = new Metrics({
     liveClasses: () => liveClasses.totals(),
@@ -105,10 +134,11 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     const demo = await repos.streams.get(DEMO_STREAM_ID);
     if (demo && demo.status !== 'live') await repos.streams.setStatus(DEMO_STREAM_ID, 'live');
   }
-  await repos.recordings.failUnfinished();
-  // Broadcasts that were live when the previous run stopped carry on (same playlists).
-  for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
-  const stateOf = (live: LiveClass) => liveClasses.sendState(live);
+  if (alone) {
+    await repos.recordings.failUnfinished();
+    // Broadcasts that were live when the previous run stopped carry on (same playlists).
+    for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
+  }
 
   const app = createHttpApp({
     repos,
@@ -126,32 +156,50 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),
     rtpCapabilities,
-    planChanged: (classId, plan) => {
-      const live = liveClasses.get(classId);
-      if (!live) return;
-      live.rules.replacePlan(plan);
-      liveClasses.sendState(live);
+    planChanged: (classId, plan) => bus.publish({ type: 'class-plan', classId, plan }),
+    classCancelled: (classId) => bus.publish({ type: 'class-cancelled', classId }),
+    capacityChanged: (classId, capacity) => bus.publish({ type: 'class-capacity', classId, capacity }),
+    fileShared: (classId, file) => bus.publish({ type: 'class-file', classId, file }),
+    streams: {
+      dirOf: (id) => streams.dirOf(id),
+      recordingDir: (id) => streams.recordingDir(id),
+      makeMp4: (id) => streams.makeMp4(id),
+      // A class's broadcast is encoded where the class runs (its router is there).
+      start: async (stream) => {
+        const cluster = await clusterReady;
+        if (stream.source.type !== 'class' || !cluster.shared) return streams.start(stream);
+        const owner = await cluster.place(stream.source.classId);
+        if (owner.id === cluster.nodeId) return streams.start(stream);
+        bus.publish({ type: 'stream-start', streamId: stream.id, classId: stream.source.classId });
+      },
+      stop: async (streamId) => {
+        if (streams.isRunning(streamId) || !(await clusterReady).shared) return streams.stop(streamId);
+        bus.publish({ type: 'stream-stop', streamId });
+      },
     },
-    classCancelled: (classId) => liveClasses.end(classId),
-    capacityChanged: (classId, capacity) => {
-      const live = liveClasses.get(classId);
-      if (!live) return;
-      live.rules.seats.capacity = capacity;
-      offerFreedSeats(live, () => stateOf(live));
-      stateOf(live);
-    },
-    fileShared: (classId, file) => {
-      const live = liveClasses.get(classId);
-      if (live) io.to(live.channel).emit('file:shared', files.link(file));
-    },
-    streams,
     hlsLinks,
     rtmp: config.rtmp,
-    chatFilterChanged: (clubId, words) => liveClasses.forClub(clubId, (live) => (live.social.blockedWords = words)),
+    chatFilterChanged: (clubId, words) => bus.publish({ type: 'club-chat-filter', clubId, words }),
+    classNode: async (classId) => {
+      const node = await (await clusterReady).place(classId);
+      return { nodeId: node.id, url: node.url };
+    },
     files,
   });
   const server = http.createServer(app);
+  // Several nodes: Socket.IO's Redis adapter carries broadcasts and server-to-server events.
+  const redisPair: Array<{ close(): Promise<unknown> }> = [];
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  if (config.cluster.redisUrl) {
+    const pub = createClient({ url: config.cluster.redisUrl });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub]) c.on('error', (err: Error) => logger.error({ err: err.message }, 'redis (adapter) error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    redisPair.push(pub, sub);
+    adapter = createAdapter(pub, sub, { key: 'fitlive', requestsTimeout: 3000 });
+  }
   const io = new SocketServer(server, {
+    ...(adapter ? { adapter } : {}),
     // Any site may open a socket; the club's origin allow-list is enforced per connection.
     cors: { origin: true },
     maxHttpBufferSize: 64 * 1024,
@@ -167,7 +215,16 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     joinRatePerMinute: config.joinRatePerMinute,
     metrics,
   });
-  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  // The cluster needs this node's URL, known once it listens; handshakes wait for it.
+  let resolveCluster!: (c: Cluster) => void;
+  const clusterReady = new Promise<Cluster>((r) => (resolveCluster = r));
+  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, cluster: clusterReady, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+
+  const bus = new ClusterBus(io, redisPair.length > 0, (action) => applyAction(action));
+  const applyAction = clusterActionHandler({ liveClasses, streams, repos, files, cluster: clusterReady, logger, emitLocal: (channel, name, payload) => void io.local.to(channel).emit(name, payload) });
+  // A viewer on another node writes into a class running here.
+  bus.answer('fitlive:viewer-send', (msg: Parameters<ViewerChat['sendHere']>[0]) => (liveClasses.get(msg.data.classId) ? viewerChat.sendHere(msg) : Promise.resolve(null)));
+  viewerChat.forward = (msg) => bus.ask('fitlive:viewer-send', msg);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -175,7 +232,13 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://localhost:${port}`;
-  logger.info({ url, workers: pool.size }, 'FitLive is up');
+  const nodeUrl = config.cluster.nodeUrl ?? (config.cluster.redisUrl ? `http://${config.host === '0.0.0.0' || config.host === '::' ? os.hostname() : config.host}:${port}` : url);
+  const clusterOptions = { nodeId: config.cluster.nodeId, url: nodeUrl, workers: pool.size, load: () => liveClasses.totals(), logger };
+  const cluster: Cluster = config.cluster.redisUrl
+    ? await RedisCluster.connect(config.cluster.redisUrl, { ...clusterOptions, ttlMs: config.cluster.ttlMs })
+    : new SingleNode(clusterOptions);
+  resolveCluster(cluster);
+  logger.info({ url, nodeUrl, nodeId: cluster.nodeId, workers: pool.size }, 'FitLive is up');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -186,6 +249,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     repos,
     files,
     streams,
+    cluster,
     workerPids: () => pool.pids(),
     dropConnections: (classId) => {
       let n = 0;
@@ -208,17 +272,29 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     },
     workerStats: () => pool.stats(),
     classRouter: (classId) => liveClasses.get(classId)?.media.router,
+    receivingRouter: async (classId, producerId) => {
+      const media = liveClasses.get(classId)?.media;
+      if (!media) throw new Error(`${classId} is not live`);
+      const router = await media.routerForReceiving();
+      if (router !== media.router) await media.reach(producerId, router);
+      return router;
+    },
+    classRouters: (classId) => liveClasses.get(classId)?.media.routers() ?? [],
     producerLayerBytes: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.cameraLayerBytes()) ?? [],
     consumerStats: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.consumerStats()) ?? [],
     stop: () =>
       (stopping ??= (async () => {
+        // Leave the cluster first: new joins go elsewhere while this node winds down.
+        await cluster.close();
         await streams.stopAll();
         await liveClasses.closeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        await Promise.all(redisPair.map((c) => c.close().catch(() => undefined)));
         server.closeAllConnections();
         await pool.close();
-        await repos.attendance.closeAllOpen().catch(() => 0);
+        if (alone) await repos.attendance.closeAllOpen().catch(() => 0);
         await db.close();
+        await reporting?.flush();
       })()),
   };
 }

@@ -31,6 +31,11 @@ export const ErrorCode = {
   StreamNotLive: 'stream_not_live',
   /** The stream has no chat (an RTMP stream has no class behind it). */
   ChatUnavailable: 'chat_unavailable',
+  /**
+   * The class runs on another node: the socket refusal carries `url`, where to connect instead.
+   * The widget follows it by itself.
+   */
+  WrongNode: 'wrong_node',
   Internal: 'internal_error',
   // Client-side only: raised by the widget, never sent by the server.
   ServerUnreachable: 'server_unreachable',

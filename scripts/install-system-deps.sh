@@ -28,7 +28,8 @@ if [ "$want_test" = 1 ]; then
   # coturn: the relay-only (TURN) test runs a member through it on loopback.
   # php-cli: the README's PHP (WordPress) token example is run and its token verified.
   # postgresql: the migrations and row-level security run on a real server (its own throwaway cluster).
-  for p in chromium fonts-dejavu-core coturn php-cli postgresql; do need_pkg "$p"; done
+  # redis-server: the two-node (cluster) test shares a real Redis between backend processes.
+  for p in chromium fonts-dejavu-core coturn php-cli postgresql redis-server; do need_pkg "$p"; done
 fi
 
 need_meson=0

@@ -15,7 +15,7 @@ import type { Repositories } from '../store/repositories.js';
 import { DEMO_CLUB_ID } from '../store/seed.js';
 import type { SharedFiles } from '../files/shared-files.js';
 import type { HlsLinks } from '../streams/hls-links.js';
-import type { StreamManager } from '../streams/stream-manager.js';
+import type { StreamControl } from '../streams/stream-manager.js';
 import { clubApi } from './club-api.js';
 import type { Metrics } from '../metrics.js';
 import { authApi } from './auth-api.js';
@@ -48,8 +48,10 @@ export interface HttpDeps {
   capacityChanged: ClassesApiDeps['capacityChanged'];
   fileShared: ClassesApiDeps['fileShared'];
   chatFilterChanged(clubId: string, words: string[]): void;
+  /** The node a class runs on (placing it when it runs nowhere yet). */
+  classNode?: (classId: string) => Promise<{ nodeId: string; url: string }>;
   files: SharedFiles;
-  streams: StreamManager;
+  streams: StreamControl;
   hlsLinks: HlsLinks;
   rtmp: { publicHost: string; minPort: number; maxPort: number };
 }
@@ -251,6 +253,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const club = clubApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds, tokenMintRatePerMinute: deps.tokenMintRatePerMinute });
   api.use('/v1/club', club.club);
   api.use('/v1/tokens', club.tokens);
+  // Public, like the socket handshake's redirect: where a class's sockets go. Clients and load
+  // balancers may ask first; the widget simply follows the handshake's `wrong_node` answer.
+  api.get('/v1/classes/:id/node', async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    const id = String(req.params.id);
+    const cls = id.length <= 128 ? await deps.repos.classes.get(id) : undefined;
+    if (!cls) throw new AppError(ErrorCode.ClassNotFound, 'No such class', 404);
+    const node = deps.classNode ? await deps.classNode(cls.id) : undefined;
+    if (!node) throw new AppError(ErrorCode.NotFound, 'Placement is off', 404);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ classId: cls.id, nodeId: node.nodeId, url: node.url });
+  });
   api.use(
     '/v1/classes',
     classesApi({

@@ -12,12 +12,12 @@ import type { RecordingRecord, StreamRecord } from '../store/stream-repository.j
 import type { HlsLinks } from '../streams/hls-links.js';
 import { LADDER } from '../streams/hls-encoder.js';
 import { pickRtmpPort, rtmpKey } from '../streams/rtmp-ingest.js';
-import type { StreamManager } from '../streams/stream-manager.js';
+import type { StreamControl } from '../streams/stream-manager.js';
 import { callerFrom, clubOnly, zodMessage } from './callers.js';
 
 export interface StreamsApiDeps {
   repos: Repositories;
-  streams: StreamManager;
+  streams: StreamControl;
   links: HlsLinks;
   tokenMaxTtlSeconds: number;
   /** Where encoders push RTMP: the host they are told, and the port range. */
@@ -295,7 +295,7 @@ export function recordingsApi(deps: StreamsApiDeps): express.Router {
 }
 
 /** `GET /hls/<stream>/<exp>/<sig>/<file>`: the ladder's playlists and segments, for players and CDNs. */
-export function hlsFiles(streams: StreamManager, links: HlsLinks): express.Router {
+export function hlsFiles(streams: StreamControl, links: HlsLinks): express.Router {
   const router = express.Router();
   router.get(/^\/([^/]+)\/(\d+)\/([A-Za-z0-9_-]+)\/(.+)$/, (req, res, next) => {
     const groups = req.params as unknown as Record<number, string>;

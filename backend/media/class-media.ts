@@ -45,6 +45,16 @@ export interface TransportSettings {
   announcedAddress: string;
   minPort: number;
   maxPort: number;
+  /** Consumers on one router before new receivers go to a router on another worker (piped). */
+  consumersPerRouter?: number;
+}
+
+/** Where a peer's receive transport lives, and how producers reach it (ClassMedia decides). */
+export interface ReceiveRouting {
+  /** The router for a new receive transport: the class's own, or one it spread to. */
+  routerForReceiving(): Promise<ms.Router>;
+  /** Makes a producer of the class's router consumable on `router` (pipeToRouter, once). */
+  reach(producerId: string, router: ms.Router): Promise<void>;
 }
 
 export interface ProducerEntry {
@@ -79,20 +89,28 @@ export class PeerMedia {
     private readonly rtpCapabilities: ms.RtpCapabilities,
     private readonly onConsumerClosed: (consumerId: string) => void,
     private readonly onAudioProducer?: (producer: ms.Producer) => void,
+    private readonly routing?: ReceiveRouting,
   ) {}
 
   async createTransport(direction: 'send' | 'recv'): Promise<TransportOptions> {
     const s = this.settings;
+    const router = direction === 'recv' && this.routing ? await this.routing.routerForReceiving() : this.router;
+    const webRtcServer = (router.appData as { webRtcServer?: ms.WebRtcServer }).webRtcServer;
     const listen = { ip: s.listenIp, announcedAddress: s.announcedAddress, portRange: { min: s.minPort, max: s.maxPort } };
     const transport = await media('createWebRtcTransport', () =>
-      this.router.createWebRtcTransport({
-        listenInfos: [
-          { protocol: 'udp', ...listen },
-          { protocol: 'tcp', ...listen },
-        ],
+      router.createWebRtcTransport({
+        // The worker's one shared port when it has a WebRtcServer, else a port of the range.
+        ...(webRtcServer && !webRtcServer.closed
+          ? { webRtcServer }
+          : {
+              listenInfos: [
+                { protocol: 'udp' as const, ...listen },
+                { protocol: 'tcp' as const, ...listen },
+              ],
+            }),
         preferUdp: true,
         initialAvailableOutgoingBitrate: 1_000_000,
-        appData: { direction },
+        appData: { direction, router },
       }),
     );
     this.assertOpen(() => transport.close());
@@ -174,6 +192,8 @@ export class PeerMedia {
     for (const c of this.consumers.values()) {
       if (c.producerId === producer.id) throw new AppError(ErrorCode.BadRequest, 'Already consuming that track');
     }
+    // A receive transport on another router gets the producer through a pipe first.
+    if (this.routing && (transport.appData.router as ms.Router | undefined) !== this.router) await media('pipeToRouter', () => this.routing!.reach(producer.id, transport.appData.router as ms.Router));
     const consumer = await media('consume', () =>
       transport.consume({
         producerId: producer.id,
@@ -292,17 +312,32 @@ export class PeerMedia {
 /** Who is speaking now (participant ids, loudest first); called only when it changes. */
 export type SpeakingListener = (participantIds: string[]) => void;
 
-/** A class's router and its peers' media. */
-export class ClassMedia {
+/**
+ * A class's router and its peers' media. Everyone publishes to the class's router. A class too
+ * big for one worker spreads its receivers: once a router carries `consumersPerRouter` consumers,
+ * new receive transports go to a router on the least-loaded other worker, and each producer is
+ * piped there (once per router) when first consumed. One worker then forwards each track once
+ * per extra router instead of once per receiver.
+ */
+export class ClassMedia implements ReceiveRouting {
   private readonly peers = new Map<string, PeerMedia>();
   private speaking: string[] = [];
+  /** Routers this class spread to, with their consumer counts (the class's router is first). */
+  private readonly receiving: Array<{ router: ms.Router; consumers: number }> = [];
+  private spreading: Promise<ms.Router> | undefined;
+  private readonly piped = new Map<string, Promise<unknown>>();
+  /** Called when a router the class spread to closes under it (its worker died). */
+  onRouterLost: (() => void) | undefined;
+  private closed = false;
 
   private constructor(
     readonly router: ms.Router,
     private readonly settings: TransportSettings,
     private readonly levels: ms.AudioLevelObserver | undefined,
     onSpeaking: SpeakingListener | undefined,
+    private readonly pool: WorkerPool | undefined,
   ) {
+    this.track(router);
     // The worker samples every microphone and reports the loud ones a few times a second;
     // the class hears about it only when the set of speakers changes.
     const changed = (ids: string[]) => {
@@ -312,6 +347,61 @@ export class ClassMedia {
     };
     levels?.on('volumes', (volumes) => changed([...new Set(volumes.map((v) => (v.producer.appData as { ownerId?: string }).ownerId ?? ''))].filter(Boolean)));
     levels?.on('silence', () => changed([]));
+  }
+
+  private track(router: ms.Router): void {
+    const entry = { router, consumers: 0 };
+    this.receiving.push(entry);
+    router.observer.on('newtransport', (t) =>
+      t.observer.on('newconsumer', (c) => {
+        entry.consumers++;
+        c.observer.once('close', () => entry.consumers--);
+      }),
+    );
+    if (router === this.router) return;
+    router.observer.once('close', () => {
+      const i = this.receiving.indexOf(entry);
+      if (i >= 0) this.receiving.splice(i, 1);
+      if (!this.closed) this.onRouterLost?.();
+    });
+  }
+
+  async routerForReceiving(): Promise<ms.Router> {
+    const limit = this.settings.consumersPerRouter ?? Infinity;
+    const open = this.receiving.filter((r) => !r.router.closed);
+    const roomy = open.find((r) => r.consumers < limit);
+    if (roomy) return roomy.router;
+    // A piped producer keeps its id, and ids are unique per worker: one router per worker.
+    const pids = open.map((r) => (r.router.appData as { workerPid?: number }).workerPid ?? -1);
+    if (!this.pool?.hasWorkerOutside(pids)) return open.reduce((a, b) => (b.consumers < a.consumers ? b : a), open[0]!).router;
+    // One new router at a time, however many receivers arrive together.
+    this.spreading ??= this.pool
+      .createRouter(MEDIA_CODECS, { avoid: pids })
+      .then((router) => {
+        if (this.closed) router.close();
+        else this.track(router);
+        return router;
+      })
+      .finally(() => (this.spreading = undefined));
+    return this.spreading;
+  }
+
+  async reach(producerId: string, router: ms.Router): Promise<void> {
+    const key = `${router.id}:${producerId}`;
+    let pipe = this.piped.get(key);
+    if (!pipe) {
+      // mediasoup keeps one pipe transport pair per pair of routers and closes the piped
+      // producer with the original.
+      pipe = this.router.pipeToRouter({ producerId, router });
+      this.piped.set(key, pipe);
+      pipe.catch(() => this.piped.delete(key));
+    }
+    await pipe;
+  }
+
+  /** Routers of this class and their consumers (tests, diagnostics). */
+  routers(): Array<{ router: ms.Router; workerPid: number | undefined; consumers: number }> {
+    return this.receiving.map((r) => ({ router: r.router, workerPid: (r.router.appData as { workerPid?: number }).workerPid, consumers: r.consumers }));
   }
 
   /**
@@ -328,7 +418,7 @@ export class ClassMedia {
   static async create(pool: WorkerPool, settings: TransportSettings, onSpeaking?: SpeakingListener): Promise<ClassMedia> {
     const router = await pool.createRouter(MEDIA_CODECS);
     const levels = onSpeaking ? await router.createAudioLevelObserver({ maxEntries: 4, threshold: settings.speakingThresholdDb ?? -50, interval: 400 }) : undefined;
-    return new ClassMedia(router, settings, levels, onSpeaking);
+    return new ClassMedia(router, settings, levels, onSpeaking, pool);
   }
 
   get rtpCapabilities(): ms.RtpCapabilities {
@@ -337,10 +427,18 @@ export class ClassMedia {
 
   addPeer(participantId: string, rtpCapabilities: Record<string, unknown>, onConsumerClosed: (id: string) => void): PeerMedia {
     this.removePeer(participantId);
-    const peer = new PeerMedia(participantId, this.router, this.settings, rtpCapabilities as unknown as ms.RtpCapabilities, onConsumerClosed, (producer) => {
-      producer.appData.ownerId = participantId;
-      this.levels?.addProducer({ producerId: producer.id }).catch(() => undefined);
-    });
+    const peer = new PeerMedia(
+      participantId,
+      this.router,
+      this.settings,
+      rtpCapabilities as unknown as ms.RtpCapabilities,
+      onConsumerClosed,
+      (producer) => {
+        producer.appData.ownerId = participantId;
+        this.levels?.addProducer({ producerId: producer.id }).catch(() => undefined);
+      },
+      this,
+    );
     this.peers.set(participantId, peer);
     return peer;
   }
@@ -367,8 +465,10 @@ export class ClassMedia {
   }
 
   close(): void {
+    this.closed = true;
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
+    for (const r of this.receiving) if (r.router !== this.router) r.router.close();
     this.router.close();
   }
 }

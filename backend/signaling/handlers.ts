@@ -88,9 +88,9 @@ export const handlers: Handlers = {
     const peer = conn.assertPeer();
     const [send, recv] = await Promise.all([peer.createTransport('send'), peer.createTransport('recv')]);
     const visible = live.media.allProducers().filter((p) => live.rules.canReceive(participant.id, p.ownerId));
-    const consumers = (await Promise.allSettled(visible.map((p) => peer.consume(p))))
-      .filter((r): r is PromiseFulfilledResult<ConsumerOptions> => r.status === 'fulfilled')
-      .map((r) => r.value);
+    const settled = await Promise.allSettled(visible.map((p) => peer.consume(p)));
+    for (const r of settled) if (r.status === 'rejected') conn.log.warn({ err: (r.reason as Error).message }, 'a track could not be consumed at join');
+    const consumers = settled.filter((r): r is PromiseFulfilledResult<ConsumerOptions> => r.status === 'fulfilled').map((r) => r.value);
     return {
       self: toInfo(participant),
       classState: live.rules.view(),

@@ -61,6 +61,8 @@ export class LiveClasses {
     private readonly logger: Logger,
     private readonly repos: Repositories,
     private readonly emitTo: ChannelEmitter,
+    /** A class closed on this node (its placement may go). */
+    private readonly onClosed: (classId: string) => void = () => undefined,
   ) {}
 
   get(classId: string): LiveClass | undefined {
@@ -130,6 +132,8 @@ export class LiveClasses {
    */
   private watchRouter(live: LiveClass): void {
     const media = live.media;
+    // A router the class spread to died with its worker: re-make the class's media as a whole.
+    media.onRouterLost = () => media.router.close();
     media.router.observer.once('close', () => {
       if (this.live.get(live.record.id) !== live || live.media !== media) return;
       this.logger.warn({ classId: live.record.id }, 'class router closed under a live class; moving it to another worker');
@@ -250,6 +254,7 @@ export class LiveClasses {
     if (live.holdTimer) clearTimeout(live.holdTimer);
     void live.social.close();
     if (this.saveTimers.has(live.record.id)) void this.saveNow(live);
+    this.onClosed(live.record.id);
     this.logger.info({ classId: live.record.id }, 'class closed');
   }
 

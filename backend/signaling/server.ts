@@ -10,11 +10,21 @@ import { Connection, type SignalingDeps } from './connection.js';
 import { handlers } from './handlers.js';
 import { answerRequest, answerUnknown } from './requests.js';
 import type { Metrics } from '../metrics.js';
+import type { Cluster } from '../cluster/cluster.js';
 
 export interface SignalingOptions extends SignalingDeps {
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
   metrics?: Metrics | undefined;
+  /** Where classes run; a class placed on another node is refused with `wrong_node` and its URL. */
+  cluster?: Promise<Cluster> | undefined;
+}
+
+/** The class runs on another node (`url`): the client reconnects there. */
+class WrongNode extends AppError {
+  constructor(readonly url: string) {
+    super(ErrorCode.WrongNode, 'This class runs on another node', 307);
+  }
 }
 
 interface AuthedData {
@@ -25,7 +35,7 @@ interface AuthedData {
 /** A handshake refusal the client sees as `connect_error` with `err.data = { code, message }`. */
 function refusal(err: unknown): Error {
   const body = toErrorBody(err);
-  return Object.assign(new Error(body.message), { data: body });
+  return Object.assign(new Error(body.message), { data: err instanceof WrongNode ? { ...body, url: err.url } : body });
 }
 
 /**
@@ -52,6 +62,11 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
       const club = await repos.clubs.get(identity.clubId);
       if (!isOriginAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, club?.allowedOrigins ?? [])) {
         throw new AppError(ErrorCode.OriginNotAllowed, 'This site may not embed the class', 403);
+      }
+      const cluster = await opts.cluster;
+      if (cluster?.shared) {
+        const owner = await cluster.place(identity.classId);
+        if (owner.id !== cluster.nodeId) throw new WrongNode(owner.url);
       }
       (socket.data as AuthedData) = { identity, classRecord };
       next();

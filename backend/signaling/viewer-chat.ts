@@ -33,6 +33,14 @@ export const isViewerChatId = (id: string) => id.startsWith('v_');
 
 const viewerChannel = (viewerId: string) => `viewer:${viewerId}`;
 
+/** A viewer's message on its way to the node running the class (plain data: it may cross Redis). */
+export interface ViewerSend {
+  data: ViewerData;
+  text: string;
+  clientId: string;
+}
+export type ViewerSendAnswer = { data: ViewerResponseMap['chat:send'] } | { error: { code: string; message: string } };
+
 interface ViewerData {
   viewer: Viewer;
   streamId: string;
@@ -51,6 +59,12 @@ type Handler<N extends ViewerRequestName> = (v: ViewerData, payload: ViewerReque
  * own chat notifications reach viewers because the class's emitter mirrors them here.
  */
 export class ViewerChat {
+  /**
+   * Several nodes: hands a send for a class running elsewhere to its node (undefined: no node
+   * runs it). Set by the composition root when there is a cluster.
+   */
+  forward: ((msg: ViewerSend) => Promise<ViewerSendAnswer | undefined>) | undefined;
+
   constructor(
     private readonly nsp: Namespace,
     private readonly deps: ViewerChatDeps,
@@ -120,6 +134,26 @@ export class ViewerChat {
     return v.dbId;
   }
 
+  /** Posts a viewer's message into a class running on this node; the answer is plain data. */
+  async sendHere({ data: v, text, clientId }: ViewerSend): Promise<ViewerSendAnswer> {
+    try {
+      const { repos, liveClasses } = this.deps;
+      const live = liveClasses.get(v.classId);
+      if (!live || !this.deps.isLive(v.streamId)) throw new AppError(ErrorCode.StreamNotLive, 'The chat opens when the broadcast is live', 409);
+      const sender = { key: v.chatId, displayName: v.viewer.displayName, role: 'viewer' as const, dbId: () => this.participantRow(v) };
+      const data = await live.social.post(sender, text, clientId, async () => {
+        // Read from the store (an indexed lookup; sends are rate limited): a mute set before a restart, or on another node, holds.
+        if (await repos.chat.isMuted(v.classId, v.viewer.identity)) {
+          live.rules.restoreViewerChatMute(v.chatId);
+          throw new AppError(ErrorCode.ChatMuted, 'The coach has muted your chat', 403);
+        }
+      });
+      return { data };
+    } catch (err) {
+      return { error: toErrorBody(err) };
+    }
+  }
+
   private readonly handlers: { [N in ViewerRequestName]: Handler<N> } = {
     'chat:join': async (v) => ({
       self: { id: v.chatId, displayName: v.viewer.displayName, role: 'viewer' },
@@ -129,17 +163,10 @@ export class ViewerChat {
     'chat:history': async (v, { beforeSeq }) => this.deps.repos.chat.page(v.classId, CHAT_PAGE_SIZE, beforeSeq),
 
     'chat:send': async (v, { text, clientId }) => {
-      const { repos, liveClasses } = this.deps;
-      const live = liveClasses.get(v.classId);
-      if (!live || !this.deps.isLive(v.streamId)) throw new AppError(ErrorCode.StreamNotLive, 'The chat opens when the broadcast is live', 409);
-      const sender = { key: v.chatId, displayName: v.viewer.displayName, role: 'viewer' as const, dbId: () => this.participantRow(v) };
-      return live.social.post(sender, text, clientId, async () => {
-        // Read from the store (an indexed lookup; sends are rate limited): a mute set before a restart, or on another node, holds.
-        if (await repos.chat.isMuted(v.classId, v.viewer.identity)) {
-          live.rules.restoreViewerChatMute(v.chatId);
-          throw new AppError(ErrorCode.ChatMuted, 'The coach has muted your chat', 403);
-        }
-      });
+      const answer = !this.deps.liveClasses.get(v.classId) && this.forward ? await this.forward({ data: v, text, clientId }) : undefined;
+      const settled = answer ?? (await this.sendHere({ data: v, text, clientId }));
+      if ('error' in settled) throw new AppError(settled.error.code as ErrorCode, settled.error.message);
+      return settled.data;
     },
 
     'chat:report': async (v, { seq, reason }) => {

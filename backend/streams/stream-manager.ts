@@ -17,6 +17,9 @@ interface Running {
   recording: { id: string; recorder: Recorder } | undefined;
 }
 
+/** What the HTTP API needs of the broadcasts (in a cluster, start/stop go to the class's node). */
+export type StreamControl = Pick<StreamManager, 'dirOf' | 'recordingDir' | 'makeMp4' | 'start' | 'stop'>;
+
 /**
  * The broadcasts live on this node: for each, its source (a class's coach) and the FFmpeg that
  * turns it into the HLS ladder under `<hlsRoot>/<stream id>/`.

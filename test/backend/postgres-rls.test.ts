@@ -142,3 +142,18 @@ test('the backend itself runs on this Postgres (the owner, not bound by the poli
     await backend.stop();
   }
 });
+
+test('nodes starting together on a fresh database migrate it once, without errors', async () => {
+  await db.query('CREATE DATABASE fresh_for_nodes');
+  const url = server.url.replace(/\/postgres$/, '/fresh_for_nodes');
+  const nodes = await Promise.all([1, 2, 3].map(() => openDb({ databaseUrl: url, dataDir: ':memory:' })));
+  try {
+    const applied = await Promise.all(nodes.map((n) => migrate(n)));
+    const all = applied.flat().sort();
+    assert.equal(new Set(all).size, all.length, 'no migration applied twice');
+    assert.ok(all.includes('001_init.sql') && all.includes('009_row_level_security.sql'), all.join(', '));
+    assert.deepEqual((await nodes[0]!.query<{ n: string }>('SELECT count(*)::text AS n FROM schema_migrations')).rows[0]!.n, String(all.length));
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()));
+  }
+});

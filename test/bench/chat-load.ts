@@ -14,10 +14,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import * as parser from 'socket.io-parser';
 import { signJoinToken } from '../../backend/auth/join-token.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import type { ChatMessage } from '../../protocol/social.js';
+import { leanParser } from './lean-parser.js';
 
 /** Wall-clock ms with sub-ms precision, comparable between processes on this machine. */
 const now = () => performance.timeOrigin + performance.now();
@@ -31,21 +31,7 @@ type Req =
   | { type: 'cpu' };
 
 // ───────────────────────────── client process ─────────────────────────────
-/**
- * Socket.IO's own decoder, except that it drops (unparsed) the big notifications this bench never
- * reads: every join sends the whole class state (~90 bytes per member) to everyone already in,
- * and JSON-parsing that N²-per-join stream in two processes, not in 1,000 browsers, would make the
- * bench measure itself. The bytes still cross the wire and reach the client. CHAT_FULL_DECODE=1
- * decodes everything, as socket.io-client does by default.
- */
-const skipped = /^2\["(class:state|participant:joined|participant:left)"/;
-class LeanDecoder extends parser.Decoder {
-  override add(obj: unknown): void {
-    if (typeof obj === 'string' && skipped.test(obj)) return;
-    super.add(obj);
-  }
-}
-const leanParser = { ...parser, Decoder: LeanDecoder };
+
 
 if (process.env.CHAT_ROLE === 'clients') {
   const sockets: Socket[] = [];

@@ -5,6 +5,9 @@
 // system) is measured over a window, with what the sink received. The issue's target: ≥ 400
 // consumers per core below 80 % CPU; the peer to beat: Janus at ~0.8 % of a core per 0.9 Mbps
 // subscriber. Bounded: stops by itself. FANOUT_STEPS=50,100,… and FANOUT_WINDOW_SECONDS change it.
+// FANOUT_WORKERS=2 (npm run bench:spread): the class gets two workers and consumers are placed as
+// the class places its receivers (RTC_CONSUMERS_PER_ROUTER, default half the top step): past a
+// router's share they go to a router on the other worker, fed by pipeToRouter; CPU per worker.
 import dgram from 'node:dgram';
 import { io } from 'socket.io-client';
 import type { types as ms } from 'mediasoup';
@@ -16,7 +19,12 @@ import { PlainPublishers } from '../support/plain-publisher.js';
 const STEPS = (process.env.FANOUT_STEPS ?? '50,100,200,400,600').split(',').map(Number);
 const WINDOW_S = Number(process.env.FANOUT_WINDOW_SECONDS ?? 5);
 
-const server = await startBackend({ LOG_LEVEL: 'error' });
+const WORKERS = Number(process.env.FANOUT_WORKERS ?? 1);
+const server = await startBackend({
+  LOG_LEVEL: 'error',
+  MEDIASOUP_WORKERS: String(WORKERS),
+  ...(WORKERS > 1 ? { RTC_CONSUMERS_PER_ROUTER: process.env.RTC_CONSUMERS_PER_ROUTER ?? String(Math.ceil(Math.max(...STEPS) / WORKERS)) } : {}),
+});
 setTimeout(() => {
   console.error('fanout bench: gave up after 6 minutes');
   process.exit(1);
@@ -27,7 +35,6 @@ const token = await signJoinToken({ club: DEMO_CLUB_ID, class: DEMO_CLASS_ID, ro
 const socket = io(server.url, { auth: { token, classId: DEMO_CLASS_ID }, transports: ['websocket'], reconnection: false, forceNew: true });
 const joined = await socket.timeout(10_000).emitWithAck('room:join', { rtpCapabilities: caps });
 const publisher = await PlainPublishers.start(server, DEMO_CLASS_ID, [joined.data.self.id]);
-const router = server.classRouter(DEMO_CLASS_ID)!;
 const producerId = publisher.producerIds[0]!;
 
 // The sink: every consumer's RTP lands here.
@@ -40,6 +47,8 @@ const sinkPort = (sink.address() as { port: number }).port;
 const consumers: ms.Consumer[] = [];
 async function addConsumers(n: number): Promise<void> {
   while (consumers.length < n) {
+    // Where the class would put a new receiver (its own router until it spreads), the track piped there.
+    const router = await server.receivingRouter(DEMO_CLASS_ID, producerId);
     const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
     await t.connect({ ip: '127.0.0.1', port: sinkPort });
     const c = await t.consume({ producerId, rtpCapabilities: caps, preferredLayers: { spatialLayer: 2, temporalLayer: 2 } });
@@ -47,21 +56,24 @@ async function addConsumers(n: number): Promise<void> {
   }
 }
 
-const cpuOf = async () => (await server.workerStats())[0]!.cpuSeconds;
+const cpuByWorker = async () => (await server.workerStats()).map((w) => w.cpuSeconds);
 await new Promise((r) => setTimeout(r, 4000)); // the encoder warms up
-console.log(`fanout bench: 1 simulcast publisher (plain RTP), consumers on the top layer, ${WINDOW_S} s windows, 1 worker`);
-console.log('fanout bench: | consumers | worker CPU | per consumer | received at the sink | per consumer |');
+console.log(`fanout bench: 1 simulcast publisher (plain RTP), consumers on the top layer, ${WINDOW_S} s windows, ${WORKERS} worker${WORKERS > 1 ? 's' : ''}`);
+console.log(`fanout bench: | consumers | worker CPU (sum${WORKERS > 1 ? ' = per worker' : ''}) | per consumer | received at the sink | per consumer |${WORKERS > 1 ? ' consumers per router |' : ''}`);
 const rows: Array<{ n: number; cpu: number; mbps: number }> = [];
 for (const n of STEPS) {
   await addConsumers(n);
   await new Promise((r) => setTimeout(r, 2000));
-  const [c0, b0, t0] = [await cpuOf(), sinkBytes, performance.now()];
+  const [c0, b0, t0] = [await cpuByWorker(), sinkBytes, performance.now()];
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
-  const [c1, b1, t1] = [await cpuOf(), sinkBytes, performance.now()];
+  const [c1, b1, t1] = [await cpuByWorker(), sinkBytes, performance.now()];
   const seconds = (t1 - t0) / 1000;
-  const cpu = (c1 - c0) / seconds;
+  const perWorker = c1.map((c, i) => (c - (c0[i] ?? 0)) / seconds);
+  const cpu = perWorker.reduce((a, b) => a + b, 0);
   const mbps = ((b1 - b0) * 8) / seconds / 1e6;
-  console.log(`fanout bench: | ${n} | ${(cpu * 100).toFixed(1)} % | ${((cpu * 100) / n).toFixed(3)} % | ${mbps.toFixed(0)} Mbps | ${((mbps * 1000) / n).toFixed(0)} kbps |`);
+  const split = WORKERS > 1 ? ` = ${perWorker.map((c) => `${(c * 100).toFixed(1)} %`).join(' + ')}` : '';
+  const routers = WORKERS > 1 ? ` ${server.classRouters(DEMO_CLASS_ID).map((r) => r.consumers).join(' / ')} |` : '';
+  console.log(`fanout bench: | ${n} | ${(cpu * 100).toFixed(1)} %${split} | ${((cpu * 100) / n).toFixed(3)} % | ${mbps.toFixed(0)} Mbps | ${((mbps * 1000) / n).toFixed(0)} kbps |${routers}`);
   // The sink shares this machine's two cores: when each consumer's delivered rate falls well below
   // the first step's, the loopback receiver is the limit, not the worker; stop there.
   const first = rows[0];
@@ -69,12 +81,14 @@ for (const n of STEPS) {
     console.log(`fanout bench: at ${n} the sink gets ${(((mbps / n) / (first.mbps / first.n)) * 100).toFixed(0)} % of the first step's rate per consumer: the receiving side saturates; steps stop here`);
     break;
   }
-  rows.push({ n, cpu, mbps });
-  if (cpu > 0.95) break;
+  rows.push({ n, cpu: Math.max(...perWorker), mbps });
+  if (Math.max(...perWorker) > 0.95) break;
 }
 // Consumers per core below 80 %: the last step under it, extrapolated linearly from the per-consumer cost there.
 const under = rows.filter((r) => r.cpu < 0.8).at(-1);
-if (under) {
+if (under && WORKERS > 1) {
+  console.log(`fanout bench: ${under.n} consumers of one class with its busiest worker at ${(under.cpu * 100).toFixed(1)} % (the pipes' cost included)`);
+} else if (under) {
   const perConsumer = under.cpu / under.n;
   const kbps = (under.mbps * 1000) / under.n;
   console.log(`fanout bench: ≈ ${Math.floor(0.8 / perConsumer)} consumers per core at 80 % CPU (${(perConsumer * 100).toFixed(3)} % of a core each at ${kbps.toFixed(0)} kbps; ${((perConsumer * 100 * 900) / kbps).toFixed(3)} % per 0.9 Mbps — Janus ~0.8 %)`);

@@ -219,6 +219,11 @@ const exchangedTokenSchema = z.object({
 });
 
 const healthSchema = z.object({ status: z.literal('ok'), workers: z.number().int(), liveClasses: z.number().int() });
+const classNodeSchema = z.object({
+  classId: z.string(),
+  nodeId: z.string().describe('The backend node running the class'),
+  url: z.string().describe('Where browsers reach that node (its own URL, not the load balancer’s)'),
+});
 const rtpCapabilitiesSchema = z.object({ routerRtpCapabilities: z.record(z.string(), z.unknown()).describe('mediasoup RtpCapabilities of every class router') });
 
 /**
@@ -273,6 +278,7 @@ const components = () => ({
   ExchangedToken: exchangedTokenSchema,
   Health: healthSchema,
   RtpCapabilities: rtpCapabilitiesSchema,
+  ClassNode: classNodeSchema,
 }) satisfies Record<string, z.ZodType>;
 export type ComponentName = keyof ReturnType<typeof components>;
 

@@ -151,6 +151,19 @@ export const OPERATIONS: Op[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/classes/{id}/node',
+    id: 'classNode',
+    tag: 'Public',
+    summary: 'The node a class runs on',
+    description:
+      'With several nodes (REDIS_URL), each class runs on one; this places it when it runs nowhere yet (CORS `*`). The class socket handshake answers `wrong_node` with the same URL, and the widget follows it by itself; this is for tools and load balancers. Alone, it names this node.',
+    auth: 'public',
+    params: [classId],
+    ok: { description: 'The node', schema: 'ClassNode' },
+    errors: { 404: [ErrorCode.ClassNotFound] },
+  },
+  {
+    method: 'get',
     path: '/api/classes/{id}',
     id: 'publicClass',
     tag: 'Public',
