@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import type { IceSettings } from './auth/turn.js';
 
@@ -76,6 +77,21 @@ export const envSchema = z
     RTC_WEBRTC_SERVER: bool.default(true),
     /** First port of the workers' WebRtcServers (worker i listens on this + i); default: any port in the RTC range. */
     RTC_WEBRTC_SERVER_PORT: port.optional(),
+    /**
+     * Proxies whose X-Forwarded-For is believed for a client's address (rate limits, logs): names
+     * (`loopback`, `linklocal`, `uniquelocal`), addresses or CIDRs, comma-separated.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('loopback')
+      .refine((v) => {
+        try {
+          proxyaddr.compile(v.split(',').map((x) => x.trim()).filter(Boolean));
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a comma-separated list of loopback, linklocal, uniquelocal, addresses or CIDRs'),
     /** Report errors to Sentry (only when set). */
     SENTRY_DSN: z.url().optional(),
     SENTRY_ENVIRONMENT: z.string().min(1).optional(),
@@ -110,6 +126,8 @@ export interface Config {
   };
   cluster: { redisUrl: string | undefined; nodeId: string | undefined; nodeUrl: string | undefined; ttlMs: number };
   sentry: { dsn: string; environment: string | undefined } | undefined;
+  /** Proxies trusted for X-Forwarded-For. */
+  trustProxy: string[];
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
   /** Lifetime of a token minted by `POST /api/v1/tokens` when the club asks for none. */
@@ -168,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webRtcServer: { enabled: e.RTC_WEBRTC_SERVER, port: e.RTC_WEBRTC_SERVER_PORT },
     },
     cluster: { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID, nodeUrl: e.NODE_URL ?? (e.REDIS_URL ? undefined : e.PUBLIC_URL), ttlMs: e.NODE_TTL_MS },
+    trustProxy: e.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean),
     sentry: e.SENTRY_DSN ? { dsn: e.SENTRY_DSN, environment: e.SENTRY_ENVIRONMENT } : undefined,
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,

@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { sentrySink } from './error-reporting.js';
+import { memoryLimiters, redisLimiters, type LimiterFactory } from './rate-limits.js';
 import { ClassMedia, type PeerMedia } from './media/class-media.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { LocalFileStorage, SharedFiles, SupabaseFileStorage } from './files/shared-files.js';
@@ -113,8 +114,9 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     repos,
     (channel, name, payload) => {
-      io.local.to(channel).emit(name, payload);
+      // Viewers first: their copy crosses Redis to other nodes while this node writes to members.
       viewerChat.mirror(channel, name, payload);
+      io.local.to(channel).emit(name, payload);
     },
     (classId) => void clusterReady.then((c) => c.release(classId)).catch((err: Error) => logger.warn({ classId, err: err.message }, 'could not release a class placement')),
   );
@@ -140,6 +142,19 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     for (const s of await repos.streams.listLive()) await streams.start(s, { resume: true }).catch((err: Error) => logger.error({ streamId: s.id, err: err.message }, 'could not resume a broadcast'));
   }
 
+  // Several nodes: Socket.IO's Redis adapter carries broadcasts and server-to-server events.
+  const redisPair: Array<{ close(): Promise<unknown> }> = [];
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  let limiters: LimiterFactory = memoryLimiters;
+  if (config.cluster.redisUrl) {
+    const pub = createClient({ url: config.cluster.redisUrl });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub]) c.on('error', (err: Error) => logger.error({ err: err.message }, 'redis (adapter) error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    redisPair.push(pub, sub);
+    adapter = createAdapter(pub, sub, { key: 'fitlive', requestsTimeout: 3000 });
+    limiters = redisLimiters(pub);
+  }
   const app = createHttpApp({
     repos,
     logger,
@@ -180,6 +195,8 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     hlsLinks,
     rtmp: config.rtmp,
     chatFilterChanged: (clubId, words) => bus.publish({ type: 'club-chat-filter', clubId, words }),
+    limiters,
+    trustProxy: config.trustProxy,
     classNode: async (classId) => {
       const node = await (await clusterReady).place(classId);
       return { nodeId: node.id, url: node.url };
@@ -187,17 +204,6 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     files,
   });
   const server = http.createServer(app);
-  // Several nodes: Socket.IO's Redis adapter carries broadcasts and server-to-server events.
-  const redisPair: Array<{ close(): Promise<unknown> }> = [];
-  let adapter: ReturnType<typeof createAdapter> | undefined;
-  if (config.cluster.redisUrl) {
-    const pub = createClient({ url: config.cluster.redisUrl });
-    const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on('error', (err: Error) => logger.error({ err: err.message }, 'redis (adapter) error'));
-    await Promise.all([pub.connect(), sub.connect()]);
-    redisPair.push(pub, sub);
-    adapter = createAdapter(pub, sub, { key: 'fitlive', requestsTimeout: 3000 });
-  }
   const io = new SocketServer(server, {
     ...(adapter ? { adapter } : {}),
     // Any site may open a socket; the club's origin allow-list is enforced per connection.
@@ -214,11 +220,13 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
     joinRatePerMinute: config.joinRatePerMinute,
     metrics,
+    limiters,
+    trustProxy: config.trustProxy,
   });
   // The cluster needs this node's URL, known once it listens; handshakes wait for it.
   let resolveCluster!: (c: Cluster) => void;
   const clusterReady = new Promise<Cluster>((r) => (resolveCluster = r));
-  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, cluster: clusterReady, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, limiters, trustProxy: config.trustProxy, cluster: clusterReady, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
 
   const bus = new ClusterBus(io, redisPair.length > 0, (action) => applyAction(action));
   const applyAction = clusterActionHandler({ liveClasses, streams, repos, files, cluster: clusterReady, logger, emitLocal: (channel, name, payload) => void io.local.to(channel).emit(name, payload) });

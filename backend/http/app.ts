@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
 import { z } from 'zod';
 import { ErrorCode } from '../../protocol/errors.js';
 import { roleSchema } from '../../protocol/participants.js';
@@ -48,6 +48,10 @@ export interface HttpDeps {
   capacityChanged: ClassesApiDeps['capacityChanged'];
   fileShared: ClassesApiDeps['fileShared'];
   chatFilterChanged(clubId: string, words: string[]): void;
+  /** Proxies believed for X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: string[] | undefined;
+  /** Per-address limits: in Redis with several nodes (default: this process's memory). */
+  limiters?: LimiterFactory | undefined;
   /** The node a class runs on (placing it when it runs nowhere yet). */
   classNode?: (classId: string) => Promise<{ nodeId: string; url: string }>;
   files: SharedFiles;
@@ -82,9 +86,10 @@ const DEMO_CSP = [
 ].join('; ');
 
 export function createHttpApp(deps: HttpDeps): express.Express {
+  const limiters = deps.limiters ?? memoryLimiters;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? ['loopback']);
   // Security headers on every answer. The pages that need a Content-Security-Policy set their own
   // (the demo site, /api/docs); the widget bundle and HLS are fetched cross-origin by club sites.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, crossOriginEmbedderPolicy: false, crossOriginOpenerPolicy: false }));
@@ -165,7 +170,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   if (deps.dev) {
-    const limiter = new RateLimiterMemory({ points: deps.joinRatePerMinute, duration: 60 });
+    const limiter = limiters('dev-token', { points: deps.joinRatePerMinute, duration: 60 });
     // DEV ONLY: hands anyone a token for the demo club. Off unless FITLIVE_DEV=1.
     api.post('/dev/token', async (req, res) => {
       await limiter.consume(req.ip ?? 'unknown').catch(() => {
@@ -225,7 +230,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   // Failed authentications (401s) per client address: past the limit, refused for a minute
   // before any key or token is even checked (guessing keys gets nowhere fast).
-  const authFailures = new RateLimiterMemory({ points: deps.authFailuresPerMinute, duration: 60 });
+  const authFailures = limiters('auth-failures', { points: deps.authFailuresPerMinute, duration: 60 });
   api.use('/v1', (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
     const who = req.ip ?? 'unknown';
@@ -248,9 +253,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds,
       tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds,
       tokenMintRatePerMinute: deps.tokenMintRatePerMinute,
+      limiters,
     }),
   );
-  const club = clubApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds, tokenMintRatePerMinute: deps.tokenMintRatePerMinute });
+  const club = clubApi({ repos: deps.repos, tokenMaxTtlSeconds: deps.tokenMaxTtlSeconds, tokenDefaultTtlSeconds: deps.tokenDefaultTtlSeconds, tokenMintRatePerMinute: deps.tokenMintRatePerMinute, limiters });
   api.use('/v1/club', club.club);
   api.use('/v1/tokens', club.tokens);
   // Public, like the socket handshake's redirect: where a class's sockets go. Clients and load

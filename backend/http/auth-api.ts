@@ -1,5 +1,5 @@
 import express from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
 import { z } from 'zod';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { signJoinToken } from '../auth/join-token.js';
@@ -27,6 +27,7 @@ export interface AuthApiDeps {
   tokenDefaultTtlSeconds: number;
   tokenMaxTtlSeconds: number;
   tokenMintRatePerMinute: number;
+  limiters?: LimiterFactory | undefined;
 }
 
 /**
@@ -38,7 +39,7 @@ export interface AuthApiDeps {
  */
 export function authApi(deps: AuthApiDeps): express.Router {
   const router = express.Router();
-  const limiter = new RateLimiterMemory({ points: deps.tokenMintRatePerMinute, duration: 60 });
+  const limiter = (deps.limiters ?? memoryLimiters)('exchange', { points: deps.tokenMintRatePerMinute, duration: 60 });
 
   router.post('/exchange', async (req, res) => {
     if (!deps.supabase) throw new AppError(ErrorCode.NotFound, 'Supabase sign-in is not configured on this server', 404);

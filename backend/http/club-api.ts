@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import express from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
 import { z } from 'zod';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { makeApiKey } from '../auth/api-keys.js';
@@ -52,6 +52,7 @@ export interface ClubApiDeps {
   tokenMaxTtlSeconds: number;
   tokenDefaultTtlSeconds: number;
   tokenMintRatePerMinute: number;
+  limiters?: LimiterFactory | undefined;
 }
 
 /**
@@ -114,7 +115,7 @@ export function clubApi(deps: ClubApiDeps): { club: express.Router; tokens: expr
   });
 
   const tokens = express.Router();
-  const mintLimiter = new RateLimiterMemory({ points: deps.tokenMintRatePerMinute, duration: 60 });
+  const mintLimiter = (deps.limiters ?? memoryLimiters)('mint', { points: deps.tokenMintRatePerMinute, duration: 60 });
   tokens.post('/', async (req, res) => {
     const c = clubOnly(await caller(req));
     await mintLimiter.consume(c.clubId).catch(() => {

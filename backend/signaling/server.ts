@@ -1,5 +1,4 @@
 import type { Server } from 'socket.io';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../protocol/errors.js';
 import { handshakeAuthSchema, requestSchemas, type RequestName } from '../../protocol/signaling.js';
 import { verifyJoinToken, type JoinIdentity } from '../auth/join-token.js';
@@ -11,6 +10,8 @@ import { handlers } from './handlers.js';
 import { answerRequest, answerUnknown } from './requests.js';
 import type { Metrics } from '../metrics.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
+import { clientAddressOf } from '../client-address.js';
 
 export interface SignalingOptions extends SignalingDeps {
   tokenMaxTtlSeconds: number;
@@ -18,6 +19,10 @@ export interface SignalingOptions extends SignalingDeps {
   metrics?: Metrics | undefined;
   /** Where classes run; a class placed on another node is refused with `wrong_node` and its URL. */
   cluster?: Promise<Cluster> | undefined;
+  /** Shared counters with several nodes (default: this process's memory). */
+  limiters?: LimiterFactory | undefined;
+  /** Proxies believed for X-Forwarded-For (TRUST_PROXY); default loopback. */
+  trustProxy?: string[] | undefined;
 }
 
 /** The class runs on another node (`url`): the client reconnects there. */
@@ -44,11 +49,12 @@ function refusal(err: unknown): Error {
  */
 export function attachSignaling(io: Server, opts: SignalingOptions): void {
   const { repos, logger } = opts;
-  const joinLimiter = new RateLimiterMemory({ points: opts.joinRatePerMinute, duration: 60 });
+  const clientAddress = clientAddressOf(opts.trustProxy ?? ['loopback']);
+  const joinLimiter = (opts.limiters ?? memoryLimiters)('join', { points: opts.joinRatePerMinute, duration: 60 });
 
   io.use(async (socket, next) => {
     try {
-      await joinLimiter.consume(socket.handshake.address).catch(() => {
+      await joinLimiter.consume(clientAddress(socket.request)).catch(() => {
         throw new AppError(ErrorCode.RateLimited, 'Too many join attempts; wait a minute', 429);
       });
       const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { CHAT_PAGE_SIZE } from '../../protocol/social.js';
 import { VIEWER_MIRRORED, viewerHandshakeSchema, viewerRequestSchemas, type ViewerRequestName, type ViewerRequestPayload, type ViewerResponseMap } from '../../protocol/viewer-chat.js';
@@ -12,6 +11,8 @@ import type { Repositories } from '../store/repositories.js';
 import { classChannel, type LiveClasses } from './live-classes.js';
 import { answerRequest, answerUnknown } from './requests.js';
 import type { Metrics } from '../metrics.js';
+import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
+import { clientAddressOf } from '../client-address.js';
 
 export interface ViewerChatDeps {
   repos: Repositories;
@@ -22,6 +23,9 @@ export interface ViewerChatDeps {
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
   metrics?: Metrics | undefined;
+  limiters?: LimiterFactory | undefined;
+  /** Proxies believed for X-Forwarded-For (TRUST_PROXY); default loopback. */
+  trustProxy?: string[] | undefined;
 }
 
 /** A broadcast viewer's id on their chat messages: stable per person and class, never a member's. */
@@ -69,10 +73,11 @@ export class ViewerChat {
     private readonly nsp: Namespace,
     private readonly deps: ViewerChatDeps,
   ) {
-    const joinLimiter = new RateLimiterMemory({ points: deps.joinRatePerMinute, duration: 60 });
+    const clientAddress = clientAddressOf(deps.trustProxy ?? ['loopback']);
+    const joinLimiter = (deps.limiters ?? memoryLimiters)('viewer-join', { points: deps.joinRatePerMinute, duration: 60 });
     nsp.use(async (socket, next) => {
       try {
-        await joinLimiter.consume(socket.handshake.address).catch(() => {
+        await joinLimiter.consume(clientAddress(socket.request)).catch(() => {
           throw new AppError(ErrorCode.RateLimited, 'Too many join attempts; wait a minute', 429);
         });
         (socket.data as ViewerData) = await this.admit(socket);

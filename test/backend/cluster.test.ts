@@ -49,6 +49,8 @@ before(async () => {
     HLS_DIR: path.join(shared, 'hls'),
     FILES_DIR: path.join(shared, 'files'),
     PORT: '0',
+    // Low, to see the limit shared between the nodes (counted in Redis).
+    AUTH_FAILURES_PER_MINUTE: '6',
   };
   // One after the other: the first migrates and seeds the shared database.
   nodes.a = await startBackendProcess({ ...env, NODE_ID: 'node-a' });
@@ -91,6 +93,18 @@ test('every node agrees on where each class runs, and classes spread over both',
   for (const [i, id] of ids.entries()) assert.equal((await nodeOf(nodes.b!.url, id)).nodeId, answers[i]![0].nodeId);
   const byUrl = { 'node-a': nodes.a!.url, 'node-b': nodes.b!.url } as Record<string, string>;
   for (const [a] of answers) assert.equal(a.url, byUrl[a.nodeId]);
+});
+
+test('per-address limits are counted across nodes, not once per node', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const node = i % 2 ? nodes.b! : nodes.a!;
+    // One client (behind the loopback proxy the backend trusts), guessing keys on both nodes.
+    const headers = { authorization: 'Bearer flk_000000000000_wrongwrongwrongwrongwrong', 'x-forwarded-for': '203.0.113.9' };
+    statuses.push((await fetch(`${node.url}/api/v1/club`, { headers })).status);
+  }
+  // Six failures in all (three on each node) use the allowance; the seventh is refused on either.
+  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);
 });
 
 interface Member {

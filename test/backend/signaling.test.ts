@@ -188,6 +188,10 @@ test('joins are rate-limited per address', async () => {
     }
     const fourth = connect(limited, { token: t, classId: DEMO_CLASS_ID });
     assert.equal((await refused(fourth)).code, 'rate_limited');
+    // Behind a trusted proxy (loopback by default), the forwarded address is the client's.
+    const viaProxy = connect(limited, { token: t, classId: DEMO_CLASS_ID }, { 'x-forwarded-for': '198.51.100.7' });
+    await connected(viaProxy);
+    viaProxy.disconnect();
   } finally {
     await limited.stop();
   }
