@@ -124,6 +124,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   const metrics = new Metrics({
     liveClasses: () => liveClasses.totals(),
     workers: () => pool.stats(),
+    clusterNodes: async () => (await (await clusterReady).nodes()).length,
     hlsViewers: async () => (await Promise.all((await repos.streams.listLive()).map((s) => repos.streams.watching(s.id)))).reduce((a, b) => a + b, 0),
   });
   const files = new SharedFiles(

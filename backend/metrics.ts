@@ -5,6 +5,8 @@ export interface MetricsSources {
   liveClasses(): { classes: number; participants: number };
   workers(): Promise<Array<{ pid: number; routers: number; producers: number; consumers: number; cpuSeconds: number }>>;
   hlsViewers(): Promise<number>;
+  /** Live nodes as this node sees them (1 alone). */
+  clusterNodes?(): Promise<number>;
 }
 
 /**
@@ -59,6 +61,14 @@ export class Metrics {
       registers,
       async collect() {
         this.set(await sources.hlsViewers().catch(() => 0));
+      },
+    });
+    new Gauge({
+      name: 'fitlive_cluster_nodes',
+      help: 'Live backend nodes as this node sees them (heartbeats in Redis; 1 without REDIS_URL)',
+      registers,
+      async collect() {
+        this.set(sources.clusterNodes ? await sources.clusterNodes().catch(() => 0) : 1);
       },
     });
     this.socketRequests = new Counter({ name: 'fitlive_socket_requests_total', help: 'Socket requests by message and outcome (ok or error code)', labelNames: ['event', 'outcome'], registers });

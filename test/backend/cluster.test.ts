@@ -93,6 +93,7 @@ test('every node agrees on where each class runs, and classes spread over both',
   for (const [i, id] of ids.entries()) assert.equal((await nodeOf(nodes.b!.url, id)).nodeId, answers[i]![0].nodeId);
   const byUrl = { 'node-a': nodes.a!.url, 'node-b': nodes.b!.url } as Record<string, string>;
   for (const [a] of answers) assert.equal(a.url, byUrl[a.nodeId]);
+  for (const n of [nodes.a!, nodes.b!]) assert.match(await (await fetch(`${n.url}/metrics`)).text(), /^fitlive_cluster_nodes 2$/m);
 });
 
 test('per-address limits are counted across nodes, not once per node', async () => {

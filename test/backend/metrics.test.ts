@@ -71,6 +71,7 @@ test('/readyz says ready; /metrics exposes classes, people, tracks per worker, r
   assert.ok(m('fitlive_join_seconds_sum')! > 0 && m('fitlive_join_seconds_sum')! < 5, 'join times');
   assert.equal(m('fitlive_chat_delivery_seconds_count'), 1);
   assert.equal(m('fitlive_hls_viewers'), 0);
+  assert.equal(m('fitlive_cluster_nodes'), 1, 'alone, the cluster is this node');
   assert.ok(m('fitlive_process_resident_memory_bytes')! > 10e6, 'process metrics');
 
   // Leaving moves the gauges back.

@@ -103,7 +103,7 @@ export const OPERATIONS: Op[] = [
     tag: 'Service',
     summary: 'Prometheus metrics',
     description:
-      'prom-client text format: fitlive_classes, fitlive_participants, fitlive_worker_{routers,producers,consumers,cpu_seconds_total}{worker}, fitlive_hls_viewers, fitlive_socket_requests_total{event,outcome}, fitlive_errors_total{code,surface}, fitlive_join_seconds, fitlive_chat_delivery_seconds, fitlive_process_* and fitlive_nodejs_* (prom-client defaults). Keep it on the private network.',
+      'prom-client text format: fitlive_classes, fitlive_participants, fitlive_worker_{routers,producers,consumers,cpu_seconds_total}{worker}, fitlive_hls_viewers, fitlive_cluster_nodes, fitlive_socket_requests_total{event,outcome}, fitlive_errors_total{code,surface}, fitlive_join_seconds, fitlive_chat_delivery_seconds, fitlive_process_* and fitlive_nodejs_* (prom-client defaults). Keep it on the private network.',
     auth: 'public',
     ok: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
   },
