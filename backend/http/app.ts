@@ -121,7 +121,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       index: false,
       setHeaders(res, file) {
         res.setHeader('Access-Control-Allow-Origin', '*');
-        res.setHeader('Cache-Control', file.endsWith('fitlive.js') ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+        // The unversioned stub and the manifest change with a release; everything else has a
+        // content hash in its name (fitlive.<hash>.js, chunks/*-<hash>.js): cache it for good.
+        const name = path.basename(file);
+        res.setHeader('Cache-Control', name === 'fitlive.js' || name === 'fitlive.manifest.json' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
       },
     }),
   );

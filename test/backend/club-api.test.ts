@@ -150,6 +150,14 @@ test('security headers on every answer; the widget bundle stays loadable from cl
   const bundle = await fetch(`${server.url}/fitlive.js`);
   assert.equal(bundle.headers.get('cross-origin-resource-policy'), 'cross-origin');
   assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+  assert.equal(bundle.headers.get('cache-control'), 'public, max-age=300', 'the release stub is cached briefly');
+  // The versioned entry the manifest names: cached for good, and exactly the bytes its SRI hash pins.
+  const manifest = (await (await fetch(`${server.url}/fitlive.manifest.json`)).json()) as { entry: string; integrity: string };
+  assert.match(await bundle.text(), new RegExp(`from '\\./${manifest.entry.replace(/\./g, '\\.')}'`));
+  const versioned = await fetch(`${server.url}/${manifest.entry}`);
+  assert.equal(versioned.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.equal(versioned.headers.get('access-control-allow-origin'), '*');
+  assert.equal(`sha384-${crypto.createHash('sha384').update(Buffer.from(await versioned.arrayBuffer())).digest('base64')}`, manifest.integrity);
 });
 
 test('failed authentications and token minting are rate limited', async () => {

@@ -4,13 +4,17 @@
 // with <mux-player>'s ~327 kB before the first frame.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 
 const dist = path.resolve('dist');
-const entry = path.join(dist, 'fitlive.js');
+if (!fs.existsSync(path.join(dist, 'fitlive.manifest.json'))) execFileSync(path.resolve('node_modules/.bin/rollup'), ['-c', 'rollup.config.js', '--silent'], { stdio: 'inherit' });
+/** The versioned entry (`fitlive.js` is a stub re-exporting it). */
+const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'fitlive.manifest.json'), 'utf8')) as { entry: string; integrity: string; version: string };
+const entry = path.join(dist, manifest.entry);
 
 // Strings only hls.js has: its event names and a playlist tag its parser matches (EXT-X-TARGETDURATION).
 const HLS_MARKERS = ['hlsManifestParsed', 'hlsFragBuffered', 'TARGETDURATION'];
@@ -19,7 +23,6 @@ const gz = (file: string) => gzipSync(fs.readFileSync(file), { level: 9 }).lengt
 const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
 
 test('widget bundle: hls.js is a lazy chunk, never in dist/fitlive.js', () => {
-  if (!fs.existsSync(entry)) execFileSync(path.resolve('node_modules/.bin/rollup'), ['-c', 'rollup.config.js', '--silent'], { stdio: 'inherit' });
   const main = fs.readFileSync(entry, 'utf8');
   for (const marker of HLS_MARKERS) assert.ok(!main.includes(marker), `dist/fitlive.js contains hls.js code (${marker})`);
 
@@ -42,4 +45,37 @@ test('widget bundle: hls.js is a lazy chunk, never in dist/fitlive.js', () => {
 test('widget bundle: no validation library (zod stays on the server; the widget imports plain constants)', () => {
   const main = fs.readFileSync(entry, 'utf8');
   for (const marker of ['ZodError', '$ZodType', 'zod.dev']) assert.ok(!main.includes(marker), `dist/fitlive.js contains zod (${marker}): a protocol file with schemas was imported for a value`);
+});
+
+/** The budget of what a page downloads before the elements are defined (issue 10). */
+const ENTRY_BUDGET_BYTES = 80_000;
+// Strings only mediasoup-client (its handler names) and a pose model would bring.
+const WEBRTC_MARKERS = ['Chrome111', 'ReactNative106'];
+const POSE_MARKERS = ['movenet', 'blazepose', '@vladmandic/human', '@tensorflow/tfjs'];
+
+test('widget bundle: within budget (≤ 80 kB gzip before the elements are defined), WebRTC and pose models lazy', () => {
+  const main = fs.readFileSync(entry, 'utf8');
+  // The entry and every chunk it imports statically (all load before the elements exist).
+  const eager = new Set([entry]);
+  for (const file of eager) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:^|[;}\s])(?:import|export)[^'"()]*?from\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) eager.add(path.resolve(path.dirname(file), m[1]!));
+  }
+  const total = [...eager].reduce((s, f) => s + gz(f), 0);
+  for (const marker of WEBRTC_MARKERS) assert.ok(!main.includes(marker), `dist/fitlive.js contains mediasoup-client (${marker}): it belongs in the lazy WebRTC chunk`);
+  for (const marker of POSE_MARKERS) for (const f of eager) assert.ok(!fs.readFileSync(f, 'utf8').toLowerCase().includes(marker), `${path.relative(dist, f)} contains a pose model (${marker})`);
+  const chunks = fs.readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js'));
+  console.log(`before the elements are defined: ${[...eager].map((f) => path.relative(dist, f)).join(' + ')} = ${kB(total)} gzip (budget ${kB(ENTRY_BUDGET_BYTES)}); lazy: ${chunks.map((c) => `${c.replace(/-[\w-]{8}\.js$/, '')} ${kB(gz(path.join(dist, 'chunks', c)))}`).join(', ')}`);
+  assert.ok(total <= ENTRY_BUDGET_BYTES, `the widget's eager code is ${kB(total)} gzip, over its ${kB(ENTRY_BUDGET_BYTES)} budget`);
+});
+
+test('widget bundle: fitlive.js re-exports the versioned entry; the SRI hash in the manifest matches it', () => {
+  const stub = fs.readFileSync(path.join(dist, 'fitlive.js'), 'utf8');
+  assert.match(manifest.entry, /^fitlive\.[\w-]{8}\.js$/);
+  assert.ok(stub.includes(`export * from './${manifest.entry}'`), stub);
+  const sri = `sha384-${crypto.createHash('sha384').update(fs.readFileSync(entry)).digest('base64')}`;
+  assert.equal(manifest.integrity, sri);
+  // Lazy chunks import the shared code from the versioned entry, never from the stub (one copy of each module).
+  for (const c of fs.readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js'))) {
+    assert.ok(!/["']\.\.\/fitlive\.js["']/.test(fs.readFileSync(path.join(dist, 'chunks', c), 'utf8')), `${c} imports the unversioned stub`);
+  }
 });

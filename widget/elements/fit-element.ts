@@ -8,12 +8,6 @@ export class FitElement extends LitElement {
   }
 }
 
-/** The attributes every element that reaches a class shares: where, which class, as whom. */
-export const classConnectionProperties = {
-  server: { type: String },
-  classId: { type: String, attribute: 'class-id' },
-  token: { type: String },
-} as const;
 
 /**
  * Defines a tag once. A second copy of the script (two plugins on one WordPress page) must not

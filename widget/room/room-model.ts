@@ -12,7 +12,7 @@ import { ClassModel } from './class-model.js';
 import { FilesModel } from './files-model.js';
 import { FitError } from './fit-error.js';
 import { cameraConstraints, openLocalMedia, type GetUserMedia } from './local-media.js';
-import { MediaSession, prewarmDevice } from './media-session.js';
+import type { MediaSession } from './media-session.js';
 import type { ParticipantQuality, TrackOwner } from './quality.js';
 import { QualityMonitor, type QualitySnapshot } from './quality-monitor.js';
 import { ReactionsModel } from './reactions-model.js';
@@ -90,15 +90,22 @@ export interface RoomDeps {
   getDisplayMedia?: ((c: DisplayMediaStreamOptions) => Promise<MediaStream>) | undefined;
 }
 
+/**
+ * WebRTC (mediasoup-client and its SDP helpers) is its own chunk, most of the widget's weight:
+ * pages that only count reps or play a broadcast never load it, and a class room starts loading
+ * it when it appears on the page, long before the join needs it.
+ */
+export const loadMediaSession = () => import('./media-session.js');
+
 export const browserDeps = (): RoomDeps => ({
   connect: (server, auth, events) => new SignalingClient(server, auth, events),
-  createMedia: (signaling, caps) => MediaSession.create(signaling, caps),
+  createMedia: async (signaling, caps) => (await loadMediaSession()).MediaSession.create(signaling, caps),
   fetchCapabilities: (server) =>
     fetch(new URL('/api/rtp-capabilities', server), { credentials: 'omit' })
       .then((r) => (r.ok ? r.json() : undefined))
       .then((body: { routerRtpCapabilities?: unknown } | undefined) => body?.routerRtpCapabilities)
       .catch(() => undefined),
-  prewarm: prewarmDevice,
+  prewarm: () => void loadMediaSession().then((m) => m.prewarmDevice()),
   getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
     ? (c) => navigator.mediaDevices.getUserMedia(c)
     : undefined,

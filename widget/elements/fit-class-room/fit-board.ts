@@ -67,6 +67,8 @@ export function nextTextPosition(items: readonly BoardItem[]): { x: number; y: n
 }
 
 /**
+ * @tag fit-board
+ *
  * The whiteboard inside `<fit-class-room>`: a canvas that paints the board's items at its own
  * size (sharp on high-DPI screens, repainted when resized), and for the coach a pen (pointer
  * events: mouse, touch, stylus), text (tap to place, or Enter to add below the last line), undo

@@ -9,8 +9,8 @@ import type { ChatMessage, SharedFile } from '../../../protocol/social.js';
 import type { QualityReport } from '../../../protocol/signaling.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
-import { RoomModel, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
-import { FitElement, classConnectionProperties } from '../fit-element.js';
+import { RoomModel, loadMediaSession, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
+import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
 import { VideoViewController } from '../video-view-controller.js';
@@ -29,6 +29,7 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
 /**
  * A live, interactive fitness class.
  *
+ * @tag fit-class-room
  * @summary Join button, the coach large, your own camera, tiles for everyone else.
  *
  * @fires fit-joined - The class was joined. `detail: { participantId, role }`.
@@ -99,11 +100,15 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
  * @cssproperty --fit-quality-good - Colour of a good connection badge.
  * @cssproperty --fit-quality-fair - Colour of a fair connection badge.
  * @cssproperty --fit-quality-poor - Colour of a poor connection badge.
+ * @cssproperty --fit-speaking-color - Ring around the tile of whoever is speaking.
  */
 export class FitClassRoom extends FitElement {
   static override styles = [styles, qualityStyles, chatStyles, signInStyles];
   static override properties = {
-    ...classConnectionProperties,
+    // Spelled out (not spread from a shared object) so the custom elements manifest sees them.
+    server: { type: String },
+    classId: { type: String, attribute: 'class-id' },
+    token: { type: String },
     supabaseUrl: { type: String, attribute: 'supabase-url' },
     supabaseAnonKey: { type: String, attribute: 'supabase-anon-key' },
     signInRole: { type: String, attribute: 'sign-in-role' },
@@ -180,6 +185,13 @@ export class FitClassRoom extends FitElement {
       (participantId, view) => this.room?.setVideoView(participantId, view),
       () => this.room?.receivedCount,
     );
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The WebRTC chunk loads while the lobby shows, so the join does not wait for it.
+    const idle = globalThis.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
+    idle(() => void loadMediaSession().catch(() => undefined));
   }
 
   override disconnectedCallback(): void {

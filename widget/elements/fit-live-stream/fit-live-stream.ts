@@ -16,6 +16,7 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
 /**
  * A club's live broadcast (HLS) for many viewers.
  *
+ * @tag fit-live-stream
  * @summary Plays the stream at the live edge: muted autoplay with a tap-to-unmute button, play and
  * pause, a quality menu, a LIVE indicator with "Go live" when behind, the viewer count and
  * fullscreen. hls.js is loaded as its own file only when a stream plays (never where the browser

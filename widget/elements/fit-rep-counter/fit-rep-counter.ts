@@ -1,10 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ObserverRoom, type CounterRoom } from '../../room/observer-model.js';
-import { FitElement, classConnectionProperties } from '../fit-element.js';
+import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-rep-counter.styles.js';
 
 /**
+ * @tag fit-rep-counter
+ *
  * A big tap target that counts reps toward the member's current exercise. The count shown is the
  * server's; taps still on their way show as `+n`.
  *
@@ -22,7 +24,11 @@ import { styles } from './fit-rep-counter.styles.js';
  */
 export class FitRepCounter extends FitElement {
   static override styles = styles;
-  static override properties = classConnectionProperties;
+  static override properties = {
+    server: { type: String },
+    classId: { type: String, attribute: 'class-id' },
+    token: { type: String },
+  };
 
   /** Standalone use: the backend, class and the member's join token (the member must be in the class). */
   declare server: string;
