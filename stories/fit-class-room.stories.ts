@@ -1,5 +1,5 @@
-// Stories for <fit-class-room> in Component Story Format. Storybook itself (and a mock room
-// model for the live states) arrives with the Storybook issue; these render without a backend.
+// Stories for <fit-class-room> in Component Story Format: the lobby, each room state through a
+// mock model (stories/mock-room.ts), the chat, board and quality panels; no backend needed.
 import '../widget/index.js';
 import { LitElement, html } from 'lit';
 import type { BoardItem, ChatMessage, SharedFile } from '../protocol/social.js';
@@ -7,6 +7,7 @@ import { styles as roomStyles } from '../widget/elements/fit-class-room/fit-clas
 import { boardPanel, filesPanel } from '../widget/elements/fit-class-room/board-files-panels.js';
 import { chatPanel } from '../widget/elements/chat-panel.js';
 import { chatStyles } from '../widget/elements/chat-panel.styles.js';
+import { themeStyles } from '../widget/elements/theme.styles.js';
 import { audioOnlyNotice, qualityBadge } from '../widget/elements/fit-class-room/quality-panels.js';
 import { qualityStyles } from '../widget/elements/fit-class-room/quality.styles.js';
 import { describeQuality, type QualityLevel } from '../widget/room/quality.js';
@@ -14,6 +15,7 @@ import type { RoomState } from '../widget/room/room-model.js';
 import { BoardModel } from '../widget/room/board-model.js';
 import { ChatModel } from '../widget/room/chat-model.js';
 import { FilesModel } from '../widget/room/files-model.js';
+import { MockRoom, liveClassState, liveRoom } from './mock-room.js';
 
 export default {
   title: 'Elements/fit-class-room',
@@ -41,7 +43,7 @@ export const Lobby = { render: (args: Args) => room(args) };
 
 /** Theming through custom properties only. */
 export const Themed = {
-  render: (args: Args) => room(args, '--fit-accent:#2563eb;--fit-bg:#f8fafc;--fit-fg:#0f172a;--fit-tile-bg:#e2e8f0;--fit-radius:4px'),
+  render: (args: Args) => room(args, '--fit-accent:#1d4ed8;--fit-on-accent:#fff;--fit-bg:#f8fafc;--fit-fg:#0f172a;--fit-muted:#475569;--fit-tile-bg:#e2e8f0;--fit-radius:4px'),
 };
 
 // The chat panel on its own: the real <fit-class-room> template driven by a ChatModel fed from
@@ -60,7 +62,7 @@ const sample: ChatMessage[] = [
 ];
 
 class FitChatStory extends LitElement {
-  static override styles = [roomStyles, chatStyles];
+  static override styles = [roomStyles, themeStyles, chatStyles];
   static override properties = { args: { attribute: false } };
   declare args: ChatArgs;
   private draft = '';
@@ -144,7 +146,7 @@ const sampleFiles: SharedFile[] = [
 ];
 
 class FitBoardStory extends LitElement {
-  static override styles = roomStyles;
+  static override styles = [roomStyles, themeStyles];
   static override properties = { args: { attribute: false } };
   declare args: BoardArgs;
   private open = true;
@@ -219,7 +221,7 @@ const sampleQuality: Array<{ name: string; level: QualityLevel; rttMs: number; l
 ];
 
 class FitQualityStory extends LitElement {
-  static override styles = [roomStyles, qualityStyles];
+  static override styles = [roomStyles, themeStyles, qualityStyles];
   static override properties = { args: { attribute: false } };
   declare args: QualityArgs;
 
@@ -254,3 +256,57 @@ export const Quality = { args: { weak: false }, render: qualityStory };
 
 /** A link that could not keep video up: the avatar and "Weak connection: audio only". */
 export const WeakConnection = { args: { weak: true }, render: qualityStory };
+
+// ─── The room's states, driven by a mock model (stories/mock-room.ts): no backend, no camera ───
+
+function withRoom(room: MockRoom, style = 'max-width:960px'): HTMLElement {
+  const el = document.createElement('fit-class-room') as HTMLElement & { attachRoom(r: MockRoom): void };
+  el.setAttribute('style', style);
+  el.attachRoom(room);
+  return el;
+}
+
+/** Connecting: the socket and the camera are on their way. */
+export const Joining = { render: () => withRoom(new MockRoom({ phase: 'joining', connection: 'connecting', classTitle: 'HIIT Express' })) };
+
+/** In class as a member: the coach large, your camera, the others' tiles, the exercise card and timer. */
+export const LiveMember = { render: () => withRoom(liveRoom('member')) };
+
+/** In class as the coach: every member's tile, raised hands, the class controls. */
+export const LiveCoach = { render: () => withRoom(liveRoom('coach')) };
+
+/** The connection dropped: the room says so and keeps the class on screen while it reconnects. */
+export const Reconnecting = { render: () => withRoom(liveRoom('member', { connection: 'reconnecting' })) };
+
+/** Audio only, chosen by the member: the coach's video stops arriving, an avatar and a notice instead. */
+export const AudioOnly = { render: () => withRoom(liveRoom('member', { audioOnly: { chosen: true, forced: false } })) };
+
+/** The coach ended the class: thanks and the member's summary. */
+export const ClassEnded = {
+  render: () => withRoom(new MockRoom({ phase: 'left', connection: 'disconnected', notice: { code: 'room_ended', message: 'The coach ended the class' } }, liveClassState('p_you'))),
+};
+
+/** A fatal error (here an expired token): a clear message and a way back. */
+export const JoinError = {
+  render: () => withRoom(new MockRoom({ phase: 'error', connection: 'disconnected', error: { code: 'token_expired', message: 'Your access to this class has expired. Ask the club for a new link.' } })),
+};
+
+/** The class is full: seats taken, the line, and a button to wait for a seat. */
+export const ClassFull = { render: () => withRoom(new MockRoom({ phase: 'full', connection: 'connected', classTitle: 'HIIT Express', waitlist: { position: 3 } })) };
+
+/** Dark theme: the same live room with the theme's custom properties set by the page. */
+export const LiveDark = {
+  render: () => withRoom(liveRoom('member'), 'max-width:960px;--fit-bg:#0b0f14;--fit-fg:#e6edf3;--fit-muted:#9aa7b4;--fit-tile-bg:#1c232c;--fit-accent:#ff5a1f'),
+};
+
+/** Light theme out of the box (`theme="light"`; `theme="auto"` follows the visitor's system). */
+export const LiveLight = {
+  render: () => {
+    const el = withRoom(liveRoom('member'));
+    el.setAttribute('theme', 'light');
+    return el;
+  },
+};
+
+/** Usable at 360 px: the narrowest phone the widget supports. */
+export const LiveNarrow = { render: () => withRoom(liveRoom('member'), 'max-width:360px') };

@@ -67,7 +67,7 @@ function player(args: Args, streamId = args.streamId, style = ''): HTMLElement {
 }
 
 /** A real stream: set `server`, `streamId` and a viewer `token` from `POST /api/v1/streams/:id/join`. */
-export const Live = { render: (args: Args) => player(args) };
+export const Live = { tags: ['needs-backend'], render: (args: Args) => player(args) };
 
 function recordingPlayer(args: Args, recordingId = args.recordingId): HTMLElement {
   const el = document.createElement('fit-live-stream');
@@ -85,6 +85,7 @@ function recordingPlayer(args: Args, recordingId = args.recordingId): HTMLElemen
  * button; then a seek bar (arrows ±5 s, Home/End), time / duration, no LIVE or viewer count.
  */
 export const Recording = {
+  tags: ['needs-backend'],
   args: { recordingId: 'r_replace-me', poster: POSTER },
   render: (args: Args) => recordingPlayer(args),
 };

@@ -32,7 +32,7 @@ export const chatStyles = css`
     padding: 1px 7px;
     border-radius: 999px;
     background: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
     font-size: 0.75rem;
     font-weight: 700;
     text-align: center;
@@ -85,7 +85,7 @@ export const chatStyles = css`
     padding: 0 6px;
     border-radius: 999px;
     background: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
     font-size: 0.65rem;
     font-weight: 700;
     text-transform: uppercase;
@@ -93,6 +93,7 @@ export const chatStyles = css`
   }
   .role-badge.viewer {
     background: color-mix(in srgb, var(--_fg) 30%, transparent);
+    color: var(--_fg);
   }
   .msg .text {
     margin: 2px 0 0;
@@ -100,7 +101,7 @@ export const chatStyles = css`
     overflow-wrap: anywhere;
   }
   .msg .text a {
-    color: var(--_accent);
+    color: var(--_accent-text);
   }
   .msg.pending .text {
     opacity: 0.7;

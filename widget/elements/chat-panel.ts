@@ -72,7 +72,7 @@ export function chatPanel(c: ChatPanelContext): TemplateResult {
       </button>
     </div>
     <div id="chat-body" class="chat-body" ?hidden=${!c.open}>
-      <ol part="chat-list" class="chat-list" data-testid="chat-list" role="log" aria-live="polite" aria-labelledby="chat-title" tabindex="0" @scroll=${c.onScroll}>
+      <ol part="chat-list" class="chat-list" data-testid="chat-list" aria-live="polite" aria-relevant="additions" aria-labelledby="chat-title" tabindex="0" @scroll=${c.onScroll}>
         ${st.hasMore
           ? html`<li class="older">
               <button class="mini" data-testid="chat-older" ?disabled=${st.loadingOlder} @click=${() => c.run(() => c.chat.loadOlder())}>

@@ -211,7 +211,7 @@ export class RoomModel extends EventTarget {
     return this.s;
   }
 
-  private set(patch: Partial<RoomState>): void {
+  protected set(patch: Partial<RoomState>): void {
     this.s = { ...this.s, ...patch };
     this.dispatchEvent(new Event('change'));
   }

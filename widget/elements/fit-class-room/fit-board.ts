@@ -170,7 +170,7 @@ export class FitBoard extends LitElement {
     button[aria-pressed='true'] {
       background: var(--_accent, #ff5a1f);
       border-color: var(--_accent, #ff5a1f);
-      color: #fff;
+      color: var(--_on-accent, #14181d);
     }
     button:disabled {
       opacity: 0.5;

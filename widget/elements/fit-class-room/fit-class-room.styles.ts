@@ -91,7 +91,7 @@ export const styles = css`
     padding: 12px 28px;
     min-height: 44px;
     cursor: pointer;
-    color: #fff;
+    color: var(--_on-accent);
     background: var(--_accent);
   }
   button:focus-visible {
@@ -234,7 +234,7 @@ export const styles = css`
   .chip[aria-pressed='true'] {
     background: var(--_accent);
     border-color: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
   }
   .chip.danger,
   .mini.danger {
@@ -290,7 +290,7 @@ export const styles = css`
     font-size: 1.2rem;
   }
   .card .target {
-    color: var(--_accent);
+    color: var(--_accent-text);
     font-weight: 700;
   }
   .badge {
@@ -316,7 +316,7 @@ export const styles = css`
     font-weight: 800;
   }
   .timer.work .phase {
-    color: var(--_accent);
+    color: var(--_accent-text);
   }
   .timer .phase,
   .timer .round {
@@ -381,7 +381,7 @@ export const styles = css`
     padding: 2px 8px;
     border-radius: 999px;
     background: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
     font-weight: 700;
     font-size: 0.75rem;
   }
@@ -684,7 +684,7 @@ export const styles = css`
     font-size: 0.88rem;
   }
   .file-list a {
-    color: var(--_accent);
+    color: var(--_accent-text);
     font-weight: 600;
     overflow-wrap: anywhere;
   }

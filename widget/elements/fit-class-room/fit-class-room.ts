@@ -10,6 +10,7 @@ import type { QualityReport } from '../../../protocol/signaling.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, loadMediaSession, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
+import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
@@ -85,6 +86,8 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
  * @csspart camera-off - Your preview while your camera is off.
  *
  * @cssproperty --fit-accent - Brand colour (buttons, highlights).
+ * @cssproperty --fit-on-accent - Text on accent-coloured buttons and badges (default dark, 7:1 on the default orange; `#fff` suits a dark accent).
+ * @cssproperty --fit-accent-text - The accent used as text (default: the accent; darker in the light theme).
  * @cssproperty --fit-bg - Background of the room.
  * @cssproperty --fit-fg - Text colour.
  * @cssproperty --fit-muted - Secondary text.
@@ -103,8 +106,9 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
  * @cssproperty --fit-speaking-color - Ring around the tile of whoever is speaking.
  */
 export class FitClassRoom extends FitElement {
-  static override styles = [styles, qualityStyles, chatStyles, signInStyles];
+  static override styles = [styles, themeStyles, qualityStyles, chatStyles, signInStyles];
   static override properties = {
+    theme: { type: String, reflect: true },
     // Spelled out (not spread from a shared object) so the custom elements manifest sees them.
     server: { type: String },
     classId: { type: String, attribute: 'class-id' },
@@ -122,6 +126,8 @@ export class FitClassRoom extends FitElement {
     boardOpen: { state: true },
   };
 
+  /** `dark` (default), `light`, or `auto` (follows the visitor's system setting). Page `--fit-*` values win over either. */
+  declare theme: 'dark' | 'light' | 'auto' | undefined;
   /** Base URL of the FitLive backend, e.g. `https://media.example-club.com`. */
   declare server: string;
   /** The class to join. */

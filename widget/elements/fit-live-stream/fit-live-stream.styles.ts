@@ -122,11 +122,13 @@ export const styles = css`
     top: 12px;
     left: 12px;
     background: var(--_accent);
+    color: var(--_on-accent);
     border-color: transparent;
     font-weight: 600;
   }
   .big-play {
     background: var(--_accent);
+    color: var(--_on-accent);
     border-color: transparent;
     font-weight: 600;
     padding: 10px 20px;

@@ -8,6 +8,7 @@ import { signInPanel } from '../sign-in-panel.js';
 import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
+import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-live-stream.styles.js';
@@ -63,6 +64,8 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @csspart chat-unread - Unread count on the folded chat.
  *
  * @cssproperty --fit-accent - Buttons and focus rings.
+ * @cssproperty --fit-on-accent - Text on accent-coloured buttons and badges (default dark, 7:1 on the default orange; `#fff` suits a dark accent).
+ * @cssproperty --fit-accent-text - The accent used as text (default: the accent; darker in the light theme).
  * @cssproperty --fit-bg - Behind the picture.
  * @cssproperty --fit-fg - Text and icons.
  * @cssproperty --fit-radius - Corner radius.
@@ -77,8 +80,9 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  * @cssproperty --fit-chat-height - The message list's height when the chat is below the picture (default 320px).
  */
 export class FitLiveStream extends FitElement {
-  static override styles = [styles, chatStyles, signInStyles];
+  static override styles = [styles, themeStyles, chatStyles, signInStyles];
   static override properties = {
+    theme: { type: String, reflect: true },
     server: { type: String },
     noChat: { type: Boolean, attribute: 'no-chat' },
     supabaseUrl: { type: String, attribute: 'supabase-url' },
@@ -94,6 +98,8 @@ export class FitLiveStream extends FitElement {
     engine: { type: String },
   };
 
+  /** `dark` (default), `light`, or `auto` (follows the visitor's system setting). Page `--fit-*` values win over either. */
+  declare theme: 'dark' | 'light' | 'auto' | undefined;
   /** Base URL of the FitLive backend (defaults to the page's origin). */
   declare server: string;
   declare streamId: string;

@@ -18,7 +18,7 @@ export const styles = css`
     display: grid;
     place-content: center;
     gap: 2px;
-    color: #fff;
+    color: var(--_on-accent);
     background: radial-gradient(circle at 35% 30%, color-mix(in srgb, var(--_accent) 70%, white), var(--_accent));
     box-shadow: 0 6px 20px color-mix(in srgb, var(--_accent) 40%, transparent);
     font: inherit;

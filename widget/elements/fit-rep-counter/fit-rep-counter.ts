@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ObserverRoom, type CounterRoom } from '../../room/observer-model.js';
+import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { styles } from './fit-rep-counter.styles.js';
@@ -21,15 +22,20 @@ import { styles } from './fit-rep-counter.styles.js';
  *
  * @cssproperty --fit-rep-size - Diameter of the tap target.
  * @cssproperty --fit-accent - Colour of the tap target.
+ * @cssproperty --fit-on-accent - Text on accent-coloured buttons and badges (default dark, 7:1 on the default orange; `#fff` suits a dark accent).
+ * @cssproperty --fit-accent-text - The accent used as text (default: the accent; darker in the light theme).
  */
 export class FitRepCounter extends FitElement {
-  static override styles = styles;
+  static override styles = [styles, themeStyles];
   static override properties = {
+    theme: { type: String, reflect: true },
     server: { type: String },
     classId: { type: String, attribute: 'class-id' },
     token: { type: String },
   };
 
+  /** `dark` (default), `light`, or `auto` (follows the visitor's system setting). Page `--fit-*` values win over either. */
+  declare theme: 'dark' | 'light' | 'auto' | undefined;
   /** Standalone use: the backend, class and the member's join token (the member must be in the class). */
   declare server: string;
   declare classId: string;
@@ -105,7 +111,7 @@ export class FitRepCounter extends FitElement {
       part="button"
       data-testid="rep-button"
       ?disabled=${!usable}
-      aria-label=${`Count a rep. ${count}${target} done${card ? ` of ${card.exercise.name}` : ''}`}
+      aria-label=${`${count} ${pending ? `+${pending}` : `reps${target}`}${card ? `, ${card.exercise.name}` : ''}: tap to count a rep`}
       @click=${() => void this.tap()}
     >
       <span part="count" class="count" data-testid="rep-count" aria-hidden="true">${count}</span>

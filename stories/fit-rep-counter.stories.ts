@@ -1,0 +1,51 @@
+// Stories for <fit-rep-counter>: on its own it waits for a class; inside (or attached to) a
+// class room it counts toward the member's current exercise. Driven by the mock room model.
+import '../widget/index.js';
+import { liveRoom } from './mock-room.js';
+
+export default {
+  title: 'Elements/fit-rep-counter',
+  component: 'fit-rep-counter',
+};
+
+type Counter = HTMLElement & { attachRoom(room: unknown): void };
+
+function counter(style = ''): Counter {
+  const el = document.createElement('fit-rep-counter') as Counter;
+  if (style) el.setAttribute('style', style);
+  return el;
+}
+
+/** Not in a class yet: the button waits, disabled. */
+export const Waiting = { render: () => counter() };
+
+/** In class as a member: the count toward the current card's target (7 of 15 air squats). */
+export const Counting = {
+  render: () => {
+    const el = counter();
+    el.attachRoom(liveRoom('member'));
+    return el;
+  },
+};
+
+/** Themed through custom properties: size, accent and the text on it. */
+export const Themed = {
+  render: () => {
+    const el = counter('--fit-rep-size:180px;--fit-accent:#1d4ed8;--fit-on-accent:#fff;--fit-fg:#0f172a');
+    el.attachRoom(liveRoom('member'));
+    return el;
+  },
+};
+
+/** Light theme (`theme="light"`), on a light page. */
+export const Light = {
+  render: () => {
+    const wrap = document.createElement('div');
+    wrap.style.cssText = 'background:#fff;padding:16px';
+    const el = counter();
+    el.setAttribute('theme', 'light');
+    el.attachRoom(liveRoom('member'));
+    wrap.append(el);
+    return wrap;
+  },
+};

@@ -1,0 +1,91 @@
+// Every Storybook story as a test, in Debian's Chromium: Storybook is built offline into a
+// temporary folder, served on loopback, and each story is opened on its own. A story passes when
+// it renders its element without a page error and axe-core finds nothing serious or critical in
+// it (shadow roots included). Stories tagged `needs-backend` (a real stream, a real recording)
+// are listed and skipped: they need a FitLive server this test does not start.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fitlive-storybook-'));
+let server: http.Server;
+let base: string;
+let browser: Browser;
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.png': 'image/png' };
+
+before(async () => {
+  execFileSync(path.join(root, 'node_modules/.bin/storybook'), ['build', '-o', out, '--quiet', '--disable-telemetry'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const file = path.join(out, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    if (!file.startsWith(out) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
+interface Entry {
+  id: string;
+  title: string;
+  name: string;
+  type: 'story' | 'docs';
+  tags?: string[];
+}
+
+test('every story renders without errors and axe finds nothing serious', { timeout: 600_000 }, async () => {
+  const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as { entries: Record<string, Entry> };
+  const stories = Object.values(index.entries).filter((e) => e.type === 'story');
+  assert.ok(stories.length >= 20, `only ${stories.length} stories`);
+  const axeSource = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const failures: string[] = [];
+  const rows: string[] = [];
+  for (const story of stories) {
+    if (story.tags?.includes('needs-backend')) {
+      rows.push(`${story.id.padEnd(52)} skipped (needs a backend)`);
+      continue;
+    }
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${base}/iframe.html?id=${story.id}&viewMode=story`, { waitUntil: 'load' });
+      // Rendered: a FitLive element with its shadow root filled.
+      await page.waitForFunction(() => [...document.querySelectorAll('#storybook-root *')].some((el) => el.tagName.startsWith('FIT-') && (el.shadowRoot?.childElementCount ?? 0) > 0), undefined, { timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Element, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const r = await axe.run(document.querySelector('#storybook-root')!, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: JSON.stringify(v.nodes.map((n) => n.target)), why: (v.nodes[0] as unknown as { failureSummary?: string })?.failureSummary }));
+      });
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      if (process.env.STORIES_DEBUG) for (const v of serious) console.log(story.id, v);
+      rows.push(`${story.id.padEnd(52)} ${errors.length ? `errors: ${errors.length}` : 'ok'}  axe: ${violations.length ? violations.map((v) => `${v.id}(${v.impact}×${v.nodes})`).join(' ') : 'clean'}`);
+      for (const e of errors) failures.push(`${story.id}: page error: ${e}`);
+      for (const v of serious) failures.push(`${story.id}: axe ${v.impact} ${v.id} ×${v.nodes} e.g. ${v.target}`);
+    } catch (err) {
+      failures.push(`${story.id}: did not render (${(err as Error).message.split('\n')[0]})`);
+    } finally {
+      await page.close();
+    }
+  }
+  console.log(`stories (${stories.length}):\n  ${rows.join('\n  ')}`);
+  assert.deepEqual(failures, []);
+});
