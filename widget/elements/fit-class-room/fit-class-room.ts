@@ -10,6 +10,7 @@ import type { QualityReport } from '../../../protocol/signaling.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
 import { RoomModel, loadMediaSession, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
+import { LocaleController } from '../../i18n/locale.js';
 import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
@@ -107,6 +108,7 @@ import { floaterLayer, handQueue, handToggle, reactionBar, seatsView, tileHand, 
  */
 export class FitClassRoom extends FitElement {
   static override styles = [styles, themeStyles, qualityStyles, chatStyles, signInStyles];
+  private readonly i18n = new LocaleController(this);
   static override properties = {
     theme: { type: String, reflect: true },
     // Spelled out (not spread from a shared object) so the custom elements manifest sees them.
@@ -292,10 +294,10 @@ export class FitClassRoom extends FitElement {
     return html`
       <div part="base" class="room" data-mode=${this.room?.fitness.state?.mode ?? 'teach'}>
         <header part="header">
-          <span class="title">${s?.classTitle ?? 'Live class'}</span>
+          <span class="title">${s?.classTitle ?? this.i18n.t('room.title')}</span>
           ${s?.phase === 'joined' ? seatsView(this.room?.fitness.state?.seats) : nothing}
-          <span part="connection-state" class="connection" role="status" aria-label="Connection" data-testid="connection-state" data-state=${this.connectionState}
-            >${this.connectionState}</span
+          <span part="connection-state" class="connection" role="status" aria-label=${this.i18n.t('room.connection')} data-testid="connection-state" data-state=${this.connectionState}
+            >${this.connectionState ? this.i18n.t(`room.connection.${this.connectionState}`) : nothing}</span
           >
         </header>
         ${this.renderMessage(s)}
@@ -321,21 +323,22 @@ export class FitClassRoom extends FitElement {
     const msg = s?.error ?? s?.notice ?? this.actionError;
     if (!msg) return nothing;
     return html`<p part="message" class="message ${s?.error ? '' : 'notice'}" role="alert" data-testid="error-message" data-code=${msg.code}>
-      ${msg.message}
+      ${this.i18n.error(msg)}
     </p>`;
   }
 
   private renderLobby(phase: RoomState['phase']): TemplateResult {
-    const label = phase === 'idle' ? 'Join class' : 'Rejoin class';
+    const { i18n } = this;
+    const label = i18n.t(phase === 'idle' ? 'room.join' : 'room.rejoin');
     const ended = this.room?.state.notice?.code === 'room_ended';
     const isMember = roleHint(this.token) !== 'coach';
     return html`<div class="lobby">
       ${ended ? (this.lastRole === 'coach' ? coachSummaryView(this.coachSummary) : summaryView(this.room!.fitness, this.lastSelfId)) : nothing}
-      <span>${ended ? 'Thanks for training!' : phase === 'left' ? 'You left the class.' : 'Ready when you are: your camera turns on when you join.'}</span>
+      <span>${i18n.t(ended ? 'room.thanks' : phase === 'left' ? 'room.left' : 'room.ready')}</span>
       ${isMember && !ended
-        ? html`<label class="level-pick">Your level
+        ? html`<label class="level-pick">${i18n.t('room.level')}
             <select data-testid="level-select" @change=${(e: Event) => (this.level = (e.target as HTMLSelectElement).value as Level)}>
-              ${LEVELS.map((l) => html`<option value=${l} ?selected=${this.level === l}>${levelLabel(l)}</option>`)}
+              ${LEVELS.map((l) => html`<option value=${l} ?selected=${this.level === l}>${i18n.t(`level.${l}`)}</option>`)}
             </select>
           </label>`
         : nothing}
@@ -443,7 +446,7 @@ export class FitClassRoom extends FitElement {
         ${!amCoach && joined && selfId ? handToggle(fitness, selfId, this.run) : nothing}
         ${joined ? reactionBar(this.room!.reactions, this.run) : nothing}
         ${joined ? mediaChoices(this.room!, s, this.run) : nothing}
-        <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>Leave</button>
+        <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>${this.i18n.t('room.leave')}</button>
       </footer>
       </div>
       ${joined

@@ -8,6 +8,7 @@ import { signInPanel } from '../sign-in-panel.js';
 import { signInStyles } from '../sign-in-panel.styles.js';
 import { chatStyles } from '../chat-panel.styles.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
+import { LocaleController } from '../../i18n/locale.js';
 import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
@@ -81,6 +82,7 @@ import { StreamPlayer, type PlayerEngine } from './stream-player.js';
  */
 export class FitLiveStream extends FitElement {
   static override styles = [styles, themeStyles, chatStyles, signInStyles];
+  private readonly i18n = new LocaleController(this);
   static override properties = {
     theme: { type: String, reflect: true },
     server: { type: String },
@@ -577,21 +579,21 @@ export class FitLiveStream extends FitElement {
     const s = this.model?.state;
     switch (phase) {
       case 'loading':
-        return html`<div part="overlay" class="overlay" data-testid="overlay" data-state="loading"><div class="spinner" aria-hidden="true"></div><span class="sr-only">Loading</span></div>`;
+        return html`<div part="overlay" class="overlay" data-testid="overlay" data-state="loading"><div class="spinner" aria-hidden="true"></div><span class="sr-only">${this.i18n.t('stream.loading')}</span></div>`;
       case 'idle':
         return html`<div part="overlay" class="overlay" data-testid="overlay" data-state="idle">
           ${s?.title ? html`<div class="sub">${s.title}</div>` : nothing}
-          <div class="headline"><slot name="starts-soon">Starts soon</slot></div>
+          <div class="headline"><slot name="starts-soon">${this.i18n.t('stream.startsSoon')}</slot></div>
         </div>`;
       case 'ended':
         return html`<div part="overlay" class="overlay" data-testid="overlay" data-state="ended">
-          <div class="headline"><slot name="ended">This stream has ended</slot></div>
+          <div class="headline"><slot name="ended">${this.i18n.t('stream.ended')}</slot></div>
           ${s?.title ? html`<div class="sub">${s.title}</div>` : nothing}
         </div>`;
       case 'error':
         return html`<div part="overlay" class="overlay error" data-testid="overlay" data-state="error" data-code=${s?.error?.code ?? ''}>
-          <div class="headline" data-testid="error-message">${s?.error ? streamErrorMessage(s.error) : 'This stream cannot be played.'}</div>
-          <button part="retry-button" data-testid="retry" @click=${() => this.retry()}>Try again</button>
+          <div class="headline" data-testid="error-message">${s?.error ? this.i18n.error(s.error, streamErrorMessage(s.error)) : this.i18n.t('stream.cannotPlay')}</div>
+          <button part="retry-button" data-testid="retry" @click=${() => this.retry()}>${this.i18n.t('stream.retry')}</button>
         </div>`;
       case 'recording': {
         const video = this.video;
@@ -613,14 +615,14 @@ export class FitLiveStream extends FitElement {
 
   /** Play/pause and mute: the same in the live and the recording control bars. */
   private playMuteButtons(playing: boolean): TemplateResult {
-    return html`<button part="play-button" data-testid="play" aria-label=${playing ? 'Pause' : 'Play'} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
-      <button part="mute-button" data-testid="mute" aria-label=${this.muted ? 'Unmute' : 'Mute'} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
+    return html`<button part="play-button" data-testid="play" aria-label=${this.i18n.t(playing ? 'stream.pause' : 'stream.play')} @click=${() => this.togglePlay()}>${playing ? '❚❚' : '▶'}</button>
+      <button part="mute-button" data-testid="mute" aria-label=${this.i18n.t(this.muted ? 'stream.unmute' : 'stream.mute')} aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
         ${this.muted ? '🔇' : '🔊'}
       </button>`;
   }
 
   private fullscreenButton(): TemplateResult {
-    return html`<button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.fullscreen ? 'Exit fullscreen' : 'Fullscreen'} @click=${() => void this.toggleFullscreen()}>
+    return html`<button part="fullscreen-button" data-testid="fullscreen" aria-label=${this.i18n.t(this.fullscreen ? 'stream.exitFullscreen' : 'stream.fullscreen')} @click=${() => void this.toggleFullscreen()}>
       ${this.fullscreen ? '⤡' : '⛶'}
     </button>`;
   }
@@ -676,10 +678,10 @@ export class FitLiveStream extends FitElement {
         class="live"
         data-testid="live"
         ?data-at-edge=${atEdge}
-        aria-label=${atEdge ? 'Live: you are watching the newest picture' : 'Go live: jump to the newest picture'}
+        aria-label=${this.i18n.t(atEdge ? 'stream.atEdge' : 'stream.toEdge')}
         @click=${() => this.goLive()}
       >
-        ${atEdge ? 'LIVE' : 'Go live'}
+        ${this.i18n.t(atEdge ? 'stream.live' : 'stream.goLive')}
       </button>
       <span part="viewers" class="viewers" data-testid="viewers" aria-label=${`${s.viewers} watching`}>👁 ${s.viewers}<span class="label"> watching</span></span>
       <span class="spacer"></span>

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ObserverRoom, type CounterRoom } from '../../room/observer-model.js';
+import { LocaleController } from '../../i18n/locale.js';
 import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
@@ -27,6 +28,7 @@ import { styles } from './fit-rep-counter.styles.js';
  */
 export class FitRepCounter extends FitElement {
   static override styles = [styles, themeStyles];
+  private readonly i18n = new LocaleController(this);
   static override properties = {
     theme: { type: String, reflect: true },
     server: { type: String },
@@ -104,20 +106,21 @@ export class FitRepCounter extends FitElement {
     const count = fitness?.currentReps(selfId) ?? 0;
     const pending = fitness?.pendingTaps ?? 0;
     const card = fitness?.cardFor(selfId);
-    const target = card && 'reps' in card.target ? ` of ${card.target.reps}` : '';
+    const { i18n } = this;
+    const shown = pending ? `+${pending}` : card && 'reps' in card.target ? i18n.t('reps.of', { target: card.target.reps }) : i18n.t('reps.unit');
     const usable = (room?.state.phase === 'joined' && room.state.self?.role === 'member') || room?.state.phase === 'error';
     const problem = room?.state.phase === 'error' ? room.state.error : undefined;
     return html`<button
       part="button"
       data-testid="rep-button"
       ?disabled=${!usable}
-      aria-label=${`${count} ${pending ? `+${pending}` : `reps${target}`}${card ? `, ${card.exercise.name}` : ''}: tap to count a rep`}
+      aria-label=${i18n.t('reps.button', { shown: `${count} ${shown}`, exercise: card?.exercise.name })}
       @click=${() => void this.tap()}
     >
       <span part="count" class="count" data-testid="rep-count" aria-hidden="true">${count}</span>
-      <span class="label ${pending ? 'pending' : ''}" aria-hidden="true">${pending ? `+${pending}` : target ? `reps${target}` : 'reps'}</span>
+      <span class="label ${pending ? 'pending' : ''}" aria-hidden="true">${shown}</span>
     </button>
-    ${problem ? html`<p part="message" class="message" role="alert" data-testid="error-message" data-code=${problem.code}>${problem.message} Tap to retry.</p>` : nothing}`;
+    ${problem ? html`<p part="message" class="message" role="alert" data-testid="error-message" data-code=${problem.code}>${i18n.error(problem)} ${i18n.t('reps.retry')}</p>` : nothing}`;
   }
 }
 

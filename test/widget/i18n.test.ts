@@ -1,0 +1,69 @@
+import { expect } from '@esm-bundle/chai';
+import '../../widget/index.js';
+import type { FitClassRoom, FitRepCounter } from '../../widget/index.js';
+import { en } from '../../widget/i18n/en.js';
+import { es } from '../../widget/i18n/es.js';
+import { localeOf, translate } from '../../widget/i18n/locale.js';
+import { byTestId, until } from './helpers.js';
+
+/* The localisation layer in Chromium: English and Spanish, from the element's `lang`, an ancestor's, or the page's. */
+
+afterEach(() => {
+  for (const el of document.querySelectorAll('[data-i18n-test]')) el.remove();
+  document.documentElement.removeAttribute('lang');
+});
+
+function add<T extends HTMLElement>(html: string): T {
+  const wrap = document.createElement('div');
+  wrap.dataset.i18nTest = '';
+  wrap.innerHTML = html;
+  document.body.append(wrap);
+  return wrap.querySelector('fit-class-room, fit-rep-counter, fit-live-stream') as T;
+}
+
+describe('i18n', () => {
+  it('Spanish has every English key, each translated (not left in English)', () => {
+    expect(Object.keys(es).sort()).to.deep.equal(Object.keys(en).sort());
+    const same = Object.keys(en).filter((k) => typeof (en as Record<string, unknown>)[k] === 'string' && (en as Record<string, unknown>)[k] === (es as Record<string, unknown>)[k]);
+    expect(same, 'untranslated').to.deep.equal(['reps.unit']);
+    expect(translate('es', 'reps.of', { target: 15 })).to.equal('reps de 15');
+  });
+
+  it('the element follows its own lang, then an ancestor’s, then the page’s; other languages fall back to English', async () => {
+    const own = add<FitClassRoom>('<fit-class-room lang="es" class-id="x" token="t"></fit-class-room>');
+    await own.updateComplete;
+    expect(byTestId(own, 'join-button')!.textContent!.trim()).to.equal('Unirme a la clase');
+    expect(own.shadowRoot!.querySelector('.level-pick')!.textContent).to.contain('Tu nivel').and.contain('Principiante');
+
+    const inherited = add<FitClassRoom>('<section lang="es-MX"><fit-class-room class-id="x" token="t"></fit-class-room></section>');
+    await inherited.updateComplete;
+    expect(byTestId(inherited, 'join-button')!.textContent!.trim()).to.equal('Unirme a la clase');
+
+    document.documentElement.lang = 'de';
+    const fallback = add<FitClassRoom>('<fit-class-room class-id="x" token="t"></fit-class-room>');
+    await fallback.updateComplete;
+    expect(byTestId(fallback, 'join-button')!.textContent!.trim()).to.equal('Join class');
+  });
+
+  it('changing the page’s lang re-renders the elements in place', async () => {
+    document.documentElement.lang = 'en';
+    const room = add<FitClassRoom>('<fit-class-room class-id="x" token="t"></fit-class-room>');
+    await room.updateComplete;
+    expect(byTestId(room, 'connection-state')!.textContent).to.equal('disconnected');
+    document.documentElement.lang = 'es';
+    await until(() => byTestId(room, 'connection-state')!.textContent === 'desconectado', 2000, 'Spanish connection state');
+    expect(byTestId(room, 'join-button')!.textContent!.trim()).to.equal('Unirme a la clase');
+  });
+
+  it('a rep counter inside a Spanish room speaks Spanish (lang is read across shadow roots)', async () => {
+    const counter = add<FitRepCounter>('<div lang="es"><fit-rep-counter></fit-rep-counter></div>');
+    await counter.updateComplete;
+    const button = byTestId(counter, 'rep-button')!;
+    expect(button.getAttribute('aria-label')).to.equal('0 reps: toca para contar una repetición');
+    const room = add<FitClassRoom>('<fit-class-room lang="es" class-id="x" token="t"></fit-class-room>');
+    await room.updateComplete;
+    const inner = document.createElement('span');
+    room.shadowRoot!.append(inner);
+    expect(localeOf(inner)).to.equal('es');
+  });
+});

@@ -1,0 +1,92 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { en, type Catalog, type MessageKey } from './en.js';
+import { es } from './es.js';
+
+/**
+ * The one localisation layer of the widget. Every element asks it for its texts; the language is
+ * the element's own `lang`, else the nearest ancestor's (across shadow roots), else the page's,
+ * else the browser's. English and Spanish ship; other languages fall back to English.
+ *
+ * A small layer of our own rather than @lit/localize: that sets one locale for the whole page,
+ * and a club page may show a Spanish class next to an English one.
+ */
+const CATALOGS: Record<string, Catalog> = { en, es };
+export type Locale = 'en' | 'es';
+
+type Params<K extends MessageKey> = (typeof en)[K] extends (p: infer P) => string ? [P] : [];
+
+/** The language for an element, from `lang` attributes up the tree (and out of shadow roots). */
+export function localeOf(el: Element): Locale {
+  for (let node: Node | null = el; node; ) {
+    if (node instanceof Element && node.hasAttribute('lang')) return pick(node.getAttribute('lang'));
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return pick(globalThis.navigator?.language);
+}
+
+function pick(tag: string | null | undefined): Locale {
+  const base = (tag ?? '').toLowerCase().split('-')[0];
+  return base === 'es' ? 'es' : 'en';
+}
+
+/** A text in a locale. */
+export function translate<K extends MessageKey>(locale: Locale, key: K, ...params: Params<K>): string {
+  const entry = (CATALOGS[locale] ?? en)[key] as string | ((p: unknown) => string);
+  return typeof entry === 'function' ? entry(params[0]) : entry;
+}
+
+/** The message for an error code in a locale, if the catalog has one. */
+export function errorText(locale: Locale, code: string): string | undefined {
+  const key = `error.${code}`;
+  return Object.hasOwn(en, key) ? ((CATALOGS[locale] ?? en)[key as MessageKey] as string) : undefined;
+}
+
+// One observer for the page: any `lang` change re-renders the elements (rare, so cheap).
+const hosts = new Set<LocaleController>();
+let observer: MutationObserver | undefined;
+function watch(): void {
+  if (observer || typeof MutationObserver === 'undefined') return;
+  observer = new MutationObserver(() => {
+    for (const h of hosts) h.refresh();
+  });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+}
+
+/** Gives an element `t()` in its language and re-renders it when the language changes. */
+export class LocaleController implements ReactiveController {
+  locale: Locale = 'en';
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.locale = localeOf(this.host);
+    hosts.add(this);
+    watch();
+  }
+
+  hostDisconnected(): void {
+    hosts.delete(this);
+  }
+
+  refresh(): void {
+    const next = localeOf(this.host);
+    if (next === this.locale) return;
+    this.locale = next;
+    this.host.requestUpdate();
+  }
+
+  t<K extends MessageKey>(key: K, ...params: Params<K>): string {
+    return translate(this.locale, key, ...params);
+  }
+
+  /**
+   * The visitor's text for an error: translated by its code, else `english` (an element's own
+   * wording for it) or the server's message.
+   */
+  error(err: { code: string; message: string }, english?: string): string {
+    if (this.locale === 'en' && english) return english;
+    return errorText(this.locale, err.code) ?? english ?? err.message;
+  }
+}
