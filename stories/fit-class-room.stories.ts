@@ -6,6 +6,7 @@ import type { BoardItem, ChatMessage, SharedFile } from '../protocol/social.js';
 import { styles as roomStyles } from '../widget/elements/fit-class-room/fit-class-room.styles.js';
 import { boardPanel, filesPanel } from '../widget/elements/fit-class-room/board-files-panels.js';
 import { chatPanel } from '../widget/elements/chat-panel.js';
+import { englishTexts } from '../widget/i18n/locale.js';
 import { chatStyles } from '../widget/elements/chat-panel.styles.js';
 import { themeStyles } from '../widget/elements/theme.styles.js';
 import { audioOnlyNotice, qualityBadge } from '../widget/elements/fit-class-room/quality-panels.js';
@@ -92,6 +93,7 @@ class FitChatStory extends LitElement {
     this.chat.onClassState({ chatMuted: this.args.muted ? ['me'] : [] });
     return html`<div class="room">
       ${chatPanel({
+        i18n: englishTexts,
         chat: this.chat,
         self: { id: 'me', role: 'member', displayName: 'You', moderator: this.args.moderator },
         chatMuted: [],

@@ -4,34 +4,24 @@
 // it (shadow roots included). Stories tagged `needs-backend` (a real stream, a real recording)
 // are listed and skipped: they need a FitLive server this test does not start.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
+import { buildStorybook, serveFolder } from '../support/static-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fitlive-storybook-'));
-let server: http.Server;
+let server: { url: string; close(): void };
 let base: string;
 let browser: Browser;
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.png': 'image/png' };
-
 before(async () => {
-  execFileSync(path.join(root, 'node_modules/.bin/storybook'), ['build', '-o', out, '--quiet', '--disable-telemetry'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' } });
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const file = path.join(out, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-    if (!file.startsWith(out) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  buildStorybook(root, out);
+  server = await serveFolder(out);
+  base = server.url;
   browser = await launchChromium();
 });
 

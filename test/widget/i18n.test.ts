@@ -4,6 +4,7 @@ import type { FitClassRoom, FitRepCounter } from '../../widget/index.js';
 import { en } from '../../widget/i18n/en.js';
 import { es } from '../../widget/i18n/es.js';
 import { localeOf, translate } from '../../widget/i18n/locale.js';
+import { liveRoom } from '../../stories/mock-room.js';
 import { byTestId, until } from './helpers.js';
 
 /* The localisation layer in Chromium: English and Spanish, from the element's `lang`, an ancestor's, or the page's. */
@@ -25,7 +26,7 @@ describe('i18n', () => {
   it('Spanish has every English key, each translated (not left in English)', () => {
     expect(Object.keys(es).sort()).to.deep.equal(Object.keys(en).sort());
     const same = Object.keys(en).filter((k) => typeof (en as Record<string, unknown>)[k] === 'string' && (en as Record<string, unknown>)[k] === (es as Record<string, unknown>)[k]);
-    expect(same, 'untranslated').to.deep.equal(['reps.unit']);
+    expect(same, 'untranslated').to.deep.equal(['reps.unit', 'chat.title']);
     expect(translate('es', 'reps.of', { target: 15 })).to.equal('reps de 15');
   });
 
@@ -65,5 +66,16 @@ describe('i18n', () => {
     const inner = document.createElement('span');
     room.shadowRoot!.append(inner);
     expect(localeOf(inner)).to.equal('es');
+  });
+
+  it('a Spanish class room: the live room, its chat and leave button in Spanish', async () => {
+    const room = add<FitClassRoom>('<fit-class-room lang="es"></fit-class-room>');
+    room.attachRoom(liveRoom('member'));
+    await room.updateComplete;
+    expect(byTestId(room, 'leave-button')!.textContent!.trim()).to.equal('Salir');
+    expect(byTestId(room, 'connection-state')!.textContent).to.equal('conectado');
+    expect(byTestId(room, 'chat-input')!.getAttribute('aria-label')).to.equal('Mensaje para la clase');
+    expect(byTestId(room, 'chat-send')!.textContent!.trim()).to.equal('Enviar');
+    expect(byTestId(room, 'chat')!.getAttribute('aria-label')).to.equal('Chat de la clase');
   });
 });

@@ -1,3 +1,4 @@
+import type { Texts } from '../i18n/locale.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from '../../protocol/social.js';
@@ -48,10 +49,13 @@ export interface ChatPanelContext {
   run: Run;
   /** Why the reader cannot write now, besides a mute (a broadcast not live yet, or over). */
   closed?: string | undefined;
+  /** The element's texts, in its language. */
+  i18n: Texts;
 }
 
 export function chatPanel(c: ChatPanelContext): TemplateResult {
   const st = c.chat.state;
+  const { t } = c.i18n;
   const canModerate = c.self?.role === 'coach' || c.self?.moderator === true;
   const nearLimit = c.draft.length >= CHAT_MAX_LENGTH - 50;
   const onKeydown = (e: KeyboardEvent) => {
@@ -61,14 +65,14 @@ export function chatPanel(c: ChatPanelContext): TemplateResult {
       c.submit();
     }
   };
-  return html`<aside part="chat" class="chat" data-testid="chat" data-open=${c.open} aria-label="Class chat">
+  return html`<aside part="chat" class="chat" data-testid="chat" data-open=${c.open} aria-label=${t('chat.label')}>
     <div class="chat-head">
-      <h3 id="chat-title">Chat</h3>
+      <h3 id="chat-title">${t('chat.title')}</h3>
       ${!c.open && st.unread
-        ? html`<span part="chat-unread" class="unread" data-testid="chat-unread" role="status" aria-label=${`${st.unread} unread`}>${st.unread > 99 ? '99+' : st.unread}</span>`
+        ? html`<span part="chat-unread" class="unread" data-testid="chat-unread" role="status" aria-label=${t('chat.unread', { n: st.unread })}>${st.unread > 99 ? '99+' : st.unread}</span>`
         : nothing}
       <button class="mini chat-toggle" data-testid="chat-toggle" aria-expanded=${c.open} aria-controls="chat-body" @click=${() => c.setOpen(!c.open)}>
-        ${c.open ? 'Hide' : 'Show'}
+        ${t(c.open ? 'chat.hide' : 'chat.show')}
       </button>
     </div>
     <div id="chat-body" class="chat-body" ?hidden=${!c.open}>
@@ -76,16 +80,16 @@ export function chatPanel(c: ChatPanelContext): TemplateResult {
         ${st.hasMore
           ? html`<li class="older">
               <button class="mini" data-testid="chat-older" ?disabled=${st.loadingOlder} @click=${() => c.run(() => c.chat.loadOlder())}>
-                ${st.loadingOlder ? 'Loading…' : 'Earlier messages'}
+                ${t(st.loadingOlder ? 'chat.loading' : 'chat.earlier')}
               </button>
             </li>`
           : nothing}
         ${repeat(st.messages, (m) => m.seq, (m) => chatItem(m, c, canModerate))}
         ${repeat(st.pending, (p) => p.clientId, (p) => pendingItem(p, c))}
-        ${st.loaded && !st.messages.length && !st.pending.length ? html`<li class="empty muted" data-testid="chat-empty">No messages yet. Say hi!</li>` : nothing}
+        ${st.loaded && !st.messages.length && !st.pending.length ? html`<li class="empty muted" data-testid="chat-empty">${t('chat.empty')}</li>` : nothing}
       </ol>
       ${st.notice
-        ? html`<p part="chat-notice" class="chat-notice" role="status" data-testid="chat-notice" data-code=${st.notice.code}>${st.notice.message}</p>`
+        ? html`<p part="chat-notice" class="chat-notice" role="status" data-testid="chat-notice" data-code=${st.notice.code}>${c.i18n.error(st.notice)}</p>`
         : nothing}
       <form class="chat-form" @submit=${(e: Event) => (e.preventDefault(), c.submit())}>
         <textarea
@@ -93,9 +97,9 @@ export function chatPanel(c: ChatPanelContext): TemplateResult {
           data-testid="chat-input"
           rows="2"
           maxlength=${CHAT_MAX_LENGTH}
-          aria-label="Message to the class"
+          aria-label=${t('chat.input')}
           aria-describedby="chat-count"
-          placeholder=${st.muted ? 'You are muted in this chat' : (c.closed ?? 'Message the class…')}
+          placeholder=${st.muted ? t('chat.mutedYou') : (c.closed ?? t('chat.placeholder'))}
           ?disabled=${st.muted || !!c.closed}
           .value=${c.draft}
           @input=${(e: Event) => c.setDraft((e.target as HTMLTextAreaElement).value)}
@@ -104,7 +108,7 @@ export function chatPanel(c: ChatPanelContext): TemplateResult {
         <span id="chat-count" class="count ${nearLimit ? 'near' : ''}" data-testid="chat-count" aria-live=${nearLimit ? 'polite' : 'off'}>
           ${nearLimit ? `${c.draft.length}/${CHAT_MAX_LENGTH}` : ''}
         </span>
-        <button part="chat-send" class="chip" type="submit" data-testid="chat-send" ?disabled=${st.muted || !!c.closed || !c.draft.trim()}>Send</button>
+        <button part="chat-send" class="chip" type="submit" data-testid="chat-send" ?disabled=${st.muted || !!c.closed || !c.draft.trim()}>${t('chat.send')}</button>
       </form>
     </div>
   </aside>`;
@@ -114,25 +118,27 @@ function chatItem(m: ChatMessage, c: ChatPanelContext, canModerate: boolean): Te
   const mine = m.participantId === c.self?.id;
   const authorMuted = c.chatMuted.includes(m.participantId);
   const reported = c.chat.isReported(m.seq);
+  const { t } = c.i18n;
+  const name = m.displayName;
   return html`<li class="msg ${mine ? 'mine' : ''}" data-testid="chat-message" data-seq=${m.seq} data-participant-id=${m.participantId} data-role=${m.role}>
     <div class="meta">
       <span class="name" data-testid="chat-name">${m.displayName}</span>
-      ${m.role === 'coach' ? html`<span part="chat-role" class="role-badge" data-testid="chat-role">Coach</span>` : nothing}
-      ${m.role === 'viewer' ? html`<span part="chat-role" class="role-badge viewer" data-testid="chat-role" title="Watching the broadcast">Viewer</span>` : nothing}
+      ${m.role === 'coach' ? html`<span part="chat-role" class="role-badge" data-testid="chat-role">${t('chat.coach')}</span>` : nothing}
+      ${m.role === 'viewer' ? html`<span part="chat-role" class="role-badge viewer" data-testid="chat-role" title=${t('chat.viewerTitle')}>${t('chat.viewer')}</span>` : nothing}
       <time datetime=${isoTime(m.sentAt)}>${formatTime(m.sentAt)}</time>
     </div>
     <p class="text" data-testid="chat-text">${messageText(m.text)}</p>
     <div class="msg-actions">
       ${canModerate
-        ? html`<button class="mini" data-testid="chat-delete" aria-label=${`Delete message from ${m.displayName}`} @click=${() => c.run(() => c.chat.deleteMessage(m.seq))}>Delete</button>`
+        ? html`<button class="mini" data-testid="chat-delete" aria-label=${t('chat.deleteLabel', { name })} @click=${() => c.run(() => c.chat.deleteMessage(m.seq))}>${t('chat.delete')}</button>`
         : nothing}
       ${canModerate && !mine && m.role !== 'coach'
-        ? html`<button class="mini" data-testid="chat-mute" aria-pressed=${authorMuted} aria-label=${`${authorMuted ? 'Unmute' : 'Mute'} ${m.displayName} in chat`}
-            @click=${() => c.run(() => c.chat.setMuted(m.participantId, !authorMuted))}>${authorMuted ? 'Unmute' : 'Mute'}</button>`
+        ? html`<button class="mini" data-testid="chat-mute" aria-pressed=${authorMuted} aria-label=${t('chat.muteLabel', { name, muted: authorMuted })}
+            @click=${() => c.run(() => c.chat.setMuted(m.participantId, !authorMuted))}>${t(authorMuted ? 'chat.unmute' : 'chat.mute')}</button>`
         : nothing}
       ${!canModerate && !mine
-        ? html`<button class="mini" data-testid="chat-report" ?disabled=${reported} aria-label=${`Report message from ${m.displayName}`} @click=${() => c.run(() => c.chat.report(m.seq))}>
-            ${reported ? 'Reported' : 'Report'}
+        ? html`<button class="mini" data-testid="chat-report" ?disabled=${reported} aria-label=${t('chat.reportLabel', { name })} @click=${() => c.run(() => c.chat.report(m.seq))}>
+            ${t(reported ? 'chat.reported' : 'chat.report')}
           </button>`
         : nothing}
     </div>
@@ -141,16 +147,17 @@ function chatItem(m: ChatMessage, c: ChatPanelContext, canModerate: boolean): Te
 
 function pendingItem(p: PendingMessage, c: ChatPanelContext): TemplateResult {
   const failed = p.status === 'failed';
+  const { t } = c.i18n;
   return html`<li class="msg mine pending" data-testid="chat-pending" data-status=${p.status} data-client-id=${p.clientId}>
     <div class="meta">
-      <span class="name">${c.self?.displayName ?? 'You'}</span>
-      <span class="state ${failed ? 'failed' : ''}">${failed ? `Not sent${p.error ? `: ${p.error.message}` : ''}` : 'Sending…'}</span>
+      <span class="name">${c.self?.displayName ?? t('chat.you')}</span>
+      <span class="state ${failed ? 'failed' : ''}">${failed ? t('chat.notSent', { reason: p.error ? c.i18n.error(p.error) : undefined }) : t('chat.sending')}</span>
     </div>
     <p class="text">${messageText(p.text)}</p>
     ${failed
       ? html`<div class="msg-actions shown">
-          <button class="mini" data-testid="chat-retry" @click=${() => c.run(() => c.chat.retry(p.clientId))}>Retry</button>
-          <button class="mini" data-testid="chat-discard" @click=${() => c.chat.discard(p.clientId)}>Discard</button>
+          <button class="mini" data-testid="chat-retry" @click=${() => c.run(() => c.chat.retry(p.clientId))}>${t('chat.retry')}</button>
+          <button class="mini" data-testid="chat-discard" @click=${() => c.chat.discard(p.clientId)}>${t('chat.discard')}</button>
         </div>`
       : nothing}
   </li>`;

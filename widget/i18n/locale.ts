@@ -77,16 +77,22 @@ export class LocaleController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  t<K extends MessageKey>(key: K, ...params: Params<K>): string {
-    return translate(this.locale, key, ...params);
-  }
+  /** A text in the element's language (an arrow: templates outside the element get it as is). */
+  readonly t = <K extends MessageKey>(key: K, ...params: Params<K>): string => translate(this.locale, key, ...params);
 
   /**
-   * The visitor's text for an error: translated by its code, else `english` (an element's own
-   * wording for it) or the server's message.
+   * The visitor's text for an error. In English, the element's own wording (`english`) or the
+   * message as it came (often more precise: it may name the server or the device); in another
+   * language, the translation for its stable code when there is one.
    */
-  error(err: { code: string; message: string }, english?: string): string {
-    if (this.locale === 'en' && english) return english;
+  readonly error = (err: { code: string; message: string }, english?: string): string => {
+    if (this.locale === 'en') return english ?? err.message;
     return errorText(this.locale, err.code) ?? english ?? err.message;
-  }
+  };
 }
+
+/** What a template outside an element needs to speak the element's language. */
+export type Texts = Pick<LocaleController, 't' | 'error'>;
+
+/** English texts for templates rendered without an element (stories, tests). */
+export const englishTexts: Texts = { t: (key, ...params) => translate('en', key, ...params), error: (err, english) => english ?? err.message };

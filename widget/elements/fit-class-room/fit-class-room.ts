@@ -342,8 +342,8 @@ export class FitClassRoom extends FitElement {
             </select>
           </label>`
         : nothing}
-      ${ended ? nothing : this.signIn && !this.token ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m)) : html`<button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>`}
-      ${this.signIn?.state.phase === 'signed-in' && !ended ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m)) : nothing}
+      ${ended ? nothing : this.signIn && !this.token ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m), this.i18n) : html`<button part="join-button" data-testid="join-button" @click=${() => void this.join()}>${label}</button>`}
+      ${this.signIn?.state.phase === 'signed-in' && !ended ? signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m), this.i18n) : nothing}
     </div>`;
   }
 
@@ -451,6 +451,7 @@ export class FitClassRoom extends FitElement {
       </div>
       ${joined
         ? chatPanel({
+      i18n: this.i18n,
             chat: this.room!.chat,
             self: s.self,
             chatMuted: fitness.state?.chatMuted ?? [],

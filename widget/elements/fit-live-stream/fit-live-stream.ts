@@ -307,10 +307,11 @@ export class FitLiveStream extends FitElement {
   private chatClosedReason(): string | undefined {
     const c = this.streamChat?.state;
     const phase = this.model?.state.phase;
-    if (phase === 'ended') return 'The stream has ended';
-    if (phase === 'idle') return 'The chat opens when the stream is live';
-    if (c?.status === 'reconnecting' || c?.status === 'connecting') return 'Connecting to the chat…';
-    if (c?.status === 'closed') return 'The chat is closed';
+    const { t } = this.i18n;
+    if (phase === 'ended') return t('chat.streamEnded');
+    if (phase === 'idle') return t('chat.opensWhenLive');
+    if (c?.status === 'reconnecting' || c?.status === 'connecting') return t('chat.connecting');
+    if (c?.status === 'closed') return t('chat.closed');
     return undefined;
   }
 
@@ -319,6 +320,7 @@ export class FitLiveStream extends FitElement {
     // A stream whose chat was refused (no chat, a site the club does not allow) shows none.
     if (!chat || this.noChat || chat.state.error) return nothing;
     return chatPanel({
+      i18n: this.i18n,
       chat: chat.chat,
       self: chat.state.self,
       chatMuted: [],
@@ -565,7 +567,7 @@ export class FitLiveStream extends FitElement {
         @click=${() => this.togglePlay()}
       ></video>
       ${this.signIn && !this.token
-        ? html`<div part="overlay" class="overlay sign-in-overlay" data-testid="overlay" data-state="sign-in">${signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m))}</div>`
+        ? html`<div part="overlay" class="overlay sign-in-overlay" data-testid="overlay" data-state="sign-in">${signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m), this.i18n)}</div>`
         : this.overlay(phase)}
       ${live && this.muted && !this.blocked
         ? html`<button part="unmute-button" class="unmute" data-testid="unmute" @click=${() => this.toggleMute()}>🔇 Tap to unmute</button>`
