@@ -103,6 +103,8 @@ test('per-address limits are counted across nodes, not once per node', async () 
     // One client (behind the loopback proxy the backend trusts), guessing keys on both nodes.
     const headers = { authorization: 'Bearer flk_000000000000_wrongwrongwrongwrongwrong', 'x-forwarded-for': '203.0.113.9' };
     statuses.push((await fetch(`${node.url}/api/v1/club`, { headers })).status);
+    // A failure is counted once its answer has gone (in Redis, a round trip later): give it that.
+    await new Promise((r) => setTimeout(r, 50));
   }
   // Six failures in all (three on each node) use the allowance; the seventh is refused on either.
   assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);

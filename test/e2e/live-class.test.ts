@@ -14,9 +14,10 @@ const stack = useLiveStack({ SPEAKING_THRESHOLD_DB: '-75' });
 async function waitForMovingVideo(page: Page, selector: string, index = 0): Promise<void> {
   const video = page.locator(selector).nth(index);
   await video.waitFor({ timeout: 15_000 });
-  // Off-screen tiles are paused on purpose (nobody sees them): look at it, as a person would.
-  await video.scrollIntoViewIfNeeded();
   for (let i = 0; i < 20; i++) {
+    // Off-screen tiles are paused on purpose (nobody sees them): look at it, as a person would,
+    // again each time (a tile joining or leaving reflows the grid).
+    await video.scrollIntoViewIfNeeded();
     const probe = await probeVideo(video, 700);
     if (probe.width > 0 && probe.framesInWindow >= 3) return;
   }

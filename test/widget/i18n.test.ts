@@ -77,5 +77,23 @@ describe('i18n', () => {
     expect(byTestId(room, 'chat-input')!.getAttribute('aria-label')).to.equal('Mensaje para la clase');
     expect(byTestId(room, 'chat-send')!.textContent!.trim()).to.equal('Enviar');
     expect(byTestId(room, 'chat')!.getAttribute('aria-label')).to.equal('Chat de la clase');
+    expect(byTestId(room, 'hand-toggle')!.textContent).to.contain('Levantar la mano');
+    expect(byTestId(room, 'seats')!.textContent).to.equal('4 / 20 en clase');
+    expect(byTestId(room, 'timer')!.textContent).to.contain('ronda 1/4');
+    expect(byTestId(room, 'exercise-card')!.textContent).to.contain('Intermedio').and.contain('15 repeticiones');
+    expect(byTestId(room, 'audio-only-toggle')!.textContent!.trim()).to.equal('Solo audio');
+  });
+
+  it('the coach’s controls in Spanish, the same controls in English by default', async () => {
+    const es = add<FitClassRoom>('<fit-class-room lang="es"></fit-class-room>');
+    es.attachRoom(liveRoom('coach'));
+    const en = add<FitClassRoom>('<fit-class-room></fit-class-room>');
+    en.attachRoom(liveRoom('coach'));
+    await Promise.all([es.updateComplete, en.updateComplete]);
+    expect(byTestId(es, 'mode-workout')!.textContent!.trim()).to.equal('Entreno');
+    expect(byTestId(es, 'end-class')!.textContent!.trim()).to.equal('Terminar clase');
+    expect(byTestId(es, 'tile-level')!.getAttribute('aria-label')).to.match(/^Nivel de /);
+    expect(byTestId(en, 'mode-workout')!.textContent!.trim()).to.equal('Workout');
+    expect(byTestId(en, 'end-class')!.textContent!.trim()).to.equal('End class');
   });
 });

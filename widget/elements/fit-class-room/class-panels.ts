@@ -5,48 +5,53 @@ import type { TimerReading } from '../../../protocol/timer.js';
 import type { ClassModel } from '../../room/class-model.js';
 import type { RemoteParticipant } from '../../room/room-model.js';
 import type { ClassSummary } from '../../../protocol/summary.js';
+import { englishTexts, type Texts } from '../../i18n/locale.js';
+
+/** The element's texts function (its language); English where a template is used on its own. */
+type T = Texts['t'];
+const EN: T = englishTexts.t;
 
 /*
  * Templates for the fitness parts of <fit-class-room>: pure functions of the class model, with
  * intents wired to its methods. Kept apart from the element so each stays readable.
  */
 
-export const levelLabel = (l: Level) => l[0]!.toUpperCase() + l.slice(1);
-export const targetLabel = (t: Target) => ('reps' in t ? `${t.reps} reps` : `${t.seconds} s`);
+export const levelLabel = (l: Level, t: T = EN) => t(`level.${l}`);
+export const targetLabel = (target: Target, t: T = EN) => ('reps' in target ? t('target.reps', { n: target.reps }) : t('target.seconds', { n: target.seconds }));
 
 /** Runs an intent; a refusal is shown through the room's error path by the caller. */
 export type Run = (intent: () => Promise<unknown>) => void;
 
-export function timerView(reading: TimerReading | undefined, rounds: number | undefined): TemplateResult | typeof nothing {
+export function timerView(reading: TimerReading | undefined, rounds: number | undefined, t: T = EN): TemplateResult | typeof nothing {
   if (!reading) return nothing;
   const secs = Math.ceil(reading.remainingMs / 1000);
   const clock = `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
-  const label = reading.phase === 'done' ? 'Done' : reading.phase === 'work' ? 'Work' : 'Rest';
+  const label = t(reading.phase === 'done' ? 'timer.done' : reading.phase === 'work' ? 'timer.work' : 'timer.rest');
   return html`<div part="timer" class="timer ${reading.phase}" data-testid="timer" data-phase=${reading.phase} data-remaining-ms=${Math.round(reading.remainingMs)} role="timer" aria-live="off">
-    <span class="phase">${label}${reading.paused ? ' · paused' : ''}</span>
+    <span class="phase">${label}${reading.paused ? t('timer.paused') : ''}</span>
     <span class="clock">${reading.phase === 'done' ? '0:00' : clock}</span>
-    <span class="round">round ${reading.round}/${rounds ?? 1}</span>
+    <span class="round">${t('timer.round', { round: reading.round, rounds: rounds ?? 1 })}</span>
   </div>`;
 }
 
-export function exerciseCard(fitness: ClassModel, selfId: string | undefined): TemplateResult {
+export function exerciseCard(fitness: ClassModel, selfId: string | undefined, t: T = EN): TemplateResult {
   const card = fitness.cardFor(selfId);
   const level = fitness.levelOf(selfId);
   return html`<div part="exercise-card" class="card" data-testid="exercise-card" data-exercise-id=${card?.exercise.id ?? ''}>
-    ${level ? html`<span class="badge" data-testid="my-level">${levelLabel(level)}</span>` : nothing}
+    ${level ? html`<span class="badge" data-testid="my-level">${levelLabel(level, t)}</span>` : nothing}
     ${card
-      ? html`<strong class="exercise">${card.exercise.name}</strong><span class="target">${targetLabel(card.target)}</span>`
-      : html`<span class="exercise muted">Warm-up: follow the coach</span>`}
+      ? html`<strong class="exercise">${card.exercise.name}</strong><span class="target">${targetLabel(card.target, t)}</span>`
+      : html`<span class="exercise muted">${t('card.warmup')}</span>`}
   </div>`;
 }
 
-export function leaderboard(fitness: ClassModel, people: readonly { id: string; displayName: string }[]): TemplateResult {
+export function leaderboard(fitness: ClassModel, people: readonly { id: string; displayName: string }[], t: T = EN): TemplateResult {
   const rows = people
     .filter((p) => fitness.state?.participants[p.id])
     .map((p) => ({ ...p, reps: fitness.totalReps(p.id) }))
     .sort((a, b) => b.reps - a.reps)
     .slice(0, 5);
-  return html`<ol part="leaderboard" class="leaderboard" data-testid="leaderboard" aria-label="Leaderboard">
+  return html`<ol part="leaderboard" class="leaderboard" data-testid="leaderboard" aria-label=${t('leaderboard')}>
     ${rows.map((r) => html`<li data-participant-id=${r.id}><span>${r.displayName}</span><span class="num">${r.reps}</span></li>`)}
   </ol>`;
 }
@@ -64,156 +69,157 @@ export interface CoachPanelState {
   groupByLevel: boolean;
 }
 
-export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch: Partial<CoachPanelState>) => void, run: Run): TemplateResult {
+export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch: Partial<CoachPanelState>) => void, run: Run, t: T = EN): TemplateResult {
   const st = fitness.state;
   const mode = st?.mode ?? 'teach';
   const timer = fitness.timerReading();
   const num = (e: Event) => Number((e.target as HTMLInputElement).value);
   return html`<div part="coach-controls" class="coach-controls" data-testid="coach-controls">
-    <div class="group" role="group" aria-label="Mode">
-      <button class="chip" data-testid="mode-teach" aria-pressed=${mode === 'teach'} @click=${() => run(() => fitness.setMode('teach'))}>Teach</button>
-      <button class="chip" data-testid="mode-workout" aria-pressed=${mode === 'workout'} @click=${() => run(() => fitness.setMode('workout'))}>Workout</button>
+    <div class="group" role="group" aria-label=${t('coach.mode')}>
+      <button class="chip" data-testid="mode-teach" aria-pressed=${mode === 'teach'} @click=${() => run(() => fitness.setMode('teach'))}>${t('coach.teach')}</button>
+      <button class="chip" data-testid="mode-workout" aria-pressed=${mode === 'workout'} @click=${() => run(() => fitness.setMode('workout'))}>${t('coach.workout')}</button>
     </div>
-    <div class="group" role="group" aria-label="Exercise">
-      <select data-testid="exercise-select" aria-label="Exercise" @change=${(e: Event) => set({ exerciseIndex: num(e) })}>
+    <div class="group" role="group" aria-label=${t('coach.exercise')}>
+      <select data-testid="exercise-select" aria-label=${t('coach.exercise')} @change=${(e: Event) => set({ exerciseIndex: num(e) })}>
         ${(st?.plan ?? []).map((ex, i) => html`<option value=${i} ?selected=${i === ui.exerciseIndex}>${i + 1}. ${ex.name}</option>`)}
       </select>
-      <select data-testid="exercise-level" aria-label="For level" @change=${(e: Event) => set({ exerciseLevel: (e.target as HTMLSelectElement).value as Level | 'all' })}>
-        <option value="all" ?selected=${ui.exerciseLevel === 'all'}>All levels</option>
-        ${LEVELS.map((l) => html`<option value=${l} ?selected=${ui.exerciseLevel === l}>${levelLabel(l)}</option>`)}
+      <select data-testid="exercise-level" aria-label=${t('coach.forLevel')} @change=${(e: Event) => set({ exerciseLevel: (e.target as HTMLSelectElement).value as Level | 'all' })}>
+        <option value="all" ?selected=${ui.exerciseLevel === 'all'}>${t('coach.allLevels')}</option>
+        ${LEVELS.map((l) => html`<option value=${l} ?selected=${ui.exerciseLevel === l}>${levelLabel(l, t)}</option>`)}
       </select>
       <button class="chip" data-testid="show-exercise" ?disabled=${!st?.plan.length}
-        @click=${() => run(() => fitness.showExercise(ui.exerciseIndex, ui.exerciseLevel === 'all' ? null : ui.exerciseLevel))}>Show</button>
-      <button class="chip" data-testid="next-exercise" ?disabled=${!st?.plan.length} @click=${() => run(() => fitness.advance())}>Next exercise</button>
+        @click=${() => run(() => fitness.showExercise(ui.exerciseIndex, ui.exerciseLevel === 'all' ? null : ui.exerciseLevel))}>${t('coach.show')}</button>
+      <button class="chip" data-testid="next-exercise" ?disabled=${!st?.plan.length} @click=${() => run(() => fitness.advance())}>${t('coach.next')}</button>
     </div>
-    <div class="group" role="group" aria-label="Timer">
+    <div class="group" role="group" aria-label=${t('coach.timer')}>
       ${timer && timer.phase !== 'done'
         ? html`${timer.paused
-              ? html`<button class="chip" data-testid="timer-resume" @click=${() => run(() => fitness.controlTimer('resume'))}>Resume</button>`
-              : html`<button class="chip" data-testid="timer-pause" @click=${() => run(() => fitness.controlTimer('pause'))}>Pause</button>`}
-            <button class="chip" data-testid="timer-skip" @click=${() => run(() => fitness.controlTimer('skip'))}>Skip</button>
-            <button class="chip" data-testid="timer-stop" @click=${() => run(() => fitness.controlTimer('stop'))}>Stop</button>`
-        : html`<label>Work <input type="number" min="1" max="3600" .value=${String(ui.work)} @change=${(e: Event) => set({ work: num(e) })} /></label>
-            <label>Rest <input type="number" min="0" max="3600" .value=${String(ui.rest)} @change=${(e: Event) => set({ rest: num(e) })} /></label>
+              ? html`<button class="chip" data-testid="timer-resume" @click=${() => run(() => fitness.controlTimer('resume'))}>${t('coach.resume')}</button>`
+              : html`<button class="chip" data-testid="timer-pause" @click=${() => run(() => fitness.controlTimer('pause'))}>${t('coach.pause')}</button>`}
+            <button class="chip" data-testid="timer-skip" @click=${() => run(() => fitness.controlTimer('skip'))}>${t('coach.skip')}</button>
+            <button class="chip" data-testid="timer-stop" @click=${() => run(() => fitness.controlTimer('stop'))}>${t('coach.stop')}</button>`
+        : html`<label>${t('timer.work')} <input type="number" min="1" max="3600" .value=${String(ui.work)} @change=${(e: Event) => set({ work: num(e) })} /></label>
+            <label>${t('timer.rest')} <input type="number" min="0" max="3600" .value=${String(ui.rest)} @change=${(e: Event) => set({ rest: num(e) })} /></label>
             <label>× <input type="number" min="1" max="100" .value=${String(ui.rounds)} @change=${(e: Event) => set({ rounds: num(e) })} /></label>
-            <button class="chip" data-testid="timer-start" @click=${() => run(() => fitness.startTimer({ workSeconds: ui.work, restSeconds: ui.rest, rounds: ui.rounds }))}>Start timer</button>`}
+            <button class="chip" data-testid="timer-start" @click=${() => run(() => fitness.startTimer({ workSeconds: ui.work, restSeconds: ui.rest, rounds: ui.rounds }))}>${t('coach.startTimer')}</button>`}
     </div>
-    <div class="group" role="group" aria-label="Breakouts">
+    <div class="group" role="group" aria-label=${t('coach.breakouts')}>
       ${st?.breakouts
         ? html`${LEVELS.map(
               (l) => html`<button class="chip" data-testid=${`visit-${l}`} aria-pressed=${st.breakouts?.coachRoom === l} @click=${() => run(() => fitness.visitBreakout(l))}>
-                ${levelLabel(l)} (${Object.values(st.participants).filter((p) => p.level === l).length})
+                ${levelLabel(l, t)} (${Object.values(st.participants).filter((p) => p.level === l).length})
               </button>`,
             )}
-            <button class="chip" data-testid="breakouts-end" @click=${() => run(() => fitness.endBreakouts())}>Bring everyone back</button>`
-        : html`<button class="chip" data-testid="breakouts-start" @click=${() => run(() => fitness.startBreakouts())}>Breakouts by level</button>`}
+            <button class="chip" data-testid="breakouts-end" @click=${() => run(() => fitness.endBreakouts())}>${t('coach.bringBack')}</button>`
+        : html`<button class="chip" data-testid="breakouts-start" @click=${() => run(() => fitness.startBreakouts())}>${t('coach.startBreakouts')}</button>`}
     </div>
-    <div class="group" role="group" aria-label="Class">
-      <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> Group by level</label>
-      <label class="check"><input type="checkbox" data-testid="lock-mics" .checked=${ui.lockMics} @change=${(e: Event) => set({ lockMics: (e.target as HTMLInputElement).checked })} /> Lock mics</label>
-      <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(ui.lockMics))}>Mute all</button>
-      <button class="chip" data-testid="edit-plan" aria-expanded=${!!ui.draft} @click=${() => set({ draft: ui.draft ? undefined : structuredClone(st?.plan ?? []) })}>Edit plan</button>
-      ${st?.spotlightId ? html`<button class="chip" data-testid="spotlight-off" @click=${() => run(() => fitness.spotlight(null))}>End spotlight</button>` : nothing}
+    <div class="group" role="group" aria-label=${t('coach.class')}>
+      <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> ${t('coach.groupByLevel')}</label>
+      <label class="check"><input type="checkbox" data-testid="lock-mics" .checked=${ui.lockMics} @change=${(e: Event) => set({ lockMics: (e.target as HTMLInputElement).checked })} /> ${t('coach.lockMics')}</label>
+      <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(ui.lockMics))}>${t('coach.muteAll')}</button>
+      <button class="chip" data-testid="edit-plan" aria-expanded=${!!ui.draft} @click=${() => set({ draft: ui.draft ? undefined : structuredClone(st?.plan ?? []) })}>${t('coach.editPlan')}</button>
+      ${st?.spotlightId ? html`<button class="chip" data-testid="spotlight-off" @click=${() => run(() => fitness.spotlight(null))}>${t('coach.endSpotlight')}</button>` : nothing}
       ${ui.confirmEnd
-        ? html`<button class="chip danger" data-testid="confirm-end" @click=${() => run(() => fitness.end())}>Really end class</button>
-            <button class="chip" @click=${() => set({ confirmEnd: false })}>Keep going</button>`
-        : html`<button class="chip danger" data-testid="end-class" @click=${() => set({ confirmEnd: true })}>End class</button>`}
+        ? html`<button class="chip danger" data-testid="confirm-end" @click=${() => run(() => fitness.end())}>${t('coach.reallyEnd')}</button>
+            <button class="chip" @click=${() => set({ confirmEnd: false })}>${t('coach.keepGoing')}</button>`
+        : html`<button class="chip danger" data-testid="end-class" @click=${() => set({ confirmEnd: true })}>${t('coach.endClass')}</button>`}
     </div>
   </div>`;
 }
 
 /** The coach's plan editor: exercises with a target per level, in order. */
-export function planEditor(fitness: ClassModel, draft: Plan, set: (patch: Partial<CoachPanelState>) => void, run: Run): TemplateResult {
+export function planEditor(fitness: ClassModel, draft: Plan, set: (patch: Partial<CoachPanelState>) => void, run: Run, t: T = EN): TemplateResult {
   const update = (i: number, fn: (e: Exercise) => Exercise) => set({ draft: draft.map((e, j) => (j === i ? fn(structuredClone(e)) : e)) });
   const targetInput = (i: number, ex: Exercise, level: Level) => {
-    const t = ex.targets[level];
-    const unit = 'reps' in t ? 'reps' : 'seconds';
-    const value = 'reps' in t ? t.reps : t.seconds;
+    const target = ex.targets[level];
+    const unit = 'reps' in target ? 'reps' : 'seconds';
+    const value = 'reps' in target ? target.reps : target.seconds;
+    const where = { name: ex.name, level: levelLabel(level, t) };
     return html`<span class="target-edit">
-      <input type="number" min="1" max="3600" aria-label=${`${ex.name} ${level} target`} .value=${String(value)}
+      <input type="number" min="1" max="3600" aria-label=${t('plan.target', where)} .value=${String(value)}
         @change=${(e: Event) => update(i, (x) => ((x.targets[level] = unit === 'reps' ? { reps: Number((e.target as HTMLInputElement).value) } : { seconds: Number((e.target as HTMLInputElement).value) }), x))} />
-      <select aria-label=${`${ex.name} ${level} unit`} @change=${(e: Event) => update(i, (x) => ((x.targets[level] = (e.target as HTMLSelectElement).value === 'reps' ? { reps: value } : { seconds: value }), x))}>
-        <option value="reps" ?selected=${unit === 'reps'}>reps</option><option value="seconds" ?selected=${unit === 'seconds'}>s</option>
+      <select aria-label=${t('plan.unit', where)} @change=${(e: Event) => update(i, (x) => ((x.targets[level] = (e.target as HTMLSelectElement).value === 'reps' ? { reps: value } : { seconds: value }), x))}>
+        <option value="reps" ?selected=${unit === 'reps'}>${t('reps.unit')}</option><option value="seconds" ?selected=${unit === 'seconds'}>s</option>
       </select>
     </span>`;
   };
   return html`<div part="plan-editor" class="plan-editor" data-testid="plan-editor">
     <table>
-      <thead><tr><th scope="col">Exercise</th>${LEVELS.map((l) => html`<th scope="col">${levelLabel(l)}</th>`)}<th></th></tr></thead>
+      <thead><tr><th scope="col">${t('coach.exercise')}</th>${LEVELS.map((l) => html`<th scope="col">${levelLabel(l, t)}</th>`)}<th></th></tr></thead>
       <tbody>
         ${draft.map(
           (ex, i) => html`<tr>
-            <td><input aria-label="Exercise name" maxlength="80" .value=${ex.name} @change=${(e: Event) => update(i, (x) => ({ ...x, name: (e.target as HTMLInputElement).value }))} /></td>
+            <td><input aria-label=${t('plan.name')} maxlength="80" .value=${ex.name} @change=${(e: Event) => update(i, (x) => ({ ...x, name: (e.target as HTMLInputElement).value }))} /></td>
             ${LEVELS.map((l) => html`<td>${targetInput(i, ex, l)}</td>`)}
-            <td><button class="mini danger" aria-label=${`Remove ${ex.name}`} @click=${() => set({ draft: draft.filter((_, j) => j !== i) })}>✕</button></td>
+            <td><button class="mini danger" aria-label=${t('plan.remove', { name: ex.name })} @click=${() => set({ draft: draft.filter((_, j) => j !== i) })}>✕</button></td>
           </tr>`,
         )}
       </tbody>
     </table>
-    <button class="chip" data-testid="plan-add" @click=${() => set({ draft: [...draft, { id: `ex-${Date.now().toString(36)}-${draft.length}`, name: 'New exercise', targets: { beginner: { reps: 10 }, intermediate: { reps: 15 }, advanced: { reps: 20 } } }] })}>Add exercise</button>
-    <button class="chip" data-testid="plan-save" @click=${() => run(async () => (await fitness.setPlan(draft.map((e) => ({ ...e, name: e.name.trim() || 'Exercise' }))), set({ draft: undefined })))}>Save plan</button>
+    <button class="chip" data-testid="plan-add" @click=${() => set({ draft: [...draft, { id: `ex-${Date.now().toString(36)}-${draft.length}`, name: t('plan.newExercise'), targets: { beginner: { reps: 10 }, intermediate: { reps: 15 }, advanced: { reps: 20 } } }] })}>${t('plan.add')}</button>
+    <button class="chip" data-testid="plan-save" @click=${() => run(async () => (await fitness.setPlan(draft.map((e) => ({ ...e, name: e.name.trim() || t('plan.unnamed') }))), set({ draft: undefined })))}>${t('plan.save')}</button>
   </div>`;
 }
 
 /** The coach's controls on one member's tile: level, reps, mute, spotlight, remove. */
-export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run: Run, lock = false): TemplateResult | typeof nothing {
+export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run: Run, lock = false, t: T = EN): TemplateResult | typeof nothing {
   const s = fitness.state?.participants[p.id];
   if (!s || p.role !== 'member') return nothing;
   return html`<div class="tile-controls">
-    <select class="mini" data-testid="tile-level" aria-label=${`Level of ${p.displayName}`} @change=${(e: Event) => run(() => fitness.setLevel(p.id, (e.target as HTMLSelectElement).value as Level))}>
-      ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l)}</option>`)}
+    <select class="mini" data-testid="tile-level" aria-label=${t('tile.level', { name: p.displayName })} @change=${(e: Event) => run(() => fitness.setLevel(p.id, (e.target as HTMLSelectElement).value as Level))}>
+      ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l, t)}</option>`)}
     </select>
-    <span class="reps" data-testid="tile-reps" title="Reps this exercise / in class">${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}</span>
-    <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach, lock))}>${s.mutedByCoach ? 'Unmute' : 'Mute'}</button>
-    <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${fitness.state?.spotlightId === p.id ? 'Unspotlight' : 'Spotlight'}</button>
-    <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>Remove</button>
+    <span class="reps" data-testid="tile-reps" title=${t('tile.reps')}>${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}</span>
+    <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach, lock))}>${t(s.mutedByCoach ? 'chat.unmute' : 'chat.mute')}</button>
+    <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${t(fitness.state?.spotlightId === p.id ? 'tile.unspotlight' : 'tile.spotlight')}</button>
+    <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>${t('tile.remove')}</button>
   </div>`;
 }
 
 /** A member's own microphone state: muted by the coach (maybe locked), or a mute button. */
-export function micControl(fitness: ClassModel, selfId: string, run: Run, onLocal: (muted: boolean) => void): TemplateResult {
+export function micControl(fitness: ClassModel, selfId: string, run: Run, onLocal: (muted: boolean) => void, t: T = EN): TemplateResult {
   const s = fitness.state?.participants[selfId];
   if (s?.mutedByCoach) {
     return html`<div class="mic muted" data-testid="mic-state" data-muted="true" role="status">
-      ${s.micLocked ? 'The coach muted you' : 'You are muted'}
-      ${s.micLocked ? nothing : html`<button class="chip" data-testid="unmute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, false), onLocal(false)))}>Unmute</button>`}
+      ${t(s.micLocked ? 'mic.coachMuted' : 'mic.muted')}
+      ${s.micLocked ? nothing : html`<button class="chip" data-testid="unmute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, false), onLocal(false)))}>${t('chat.unmute')}</button>`}
     </div>`;
   }
   return html`<div class="mic" data-testid="mic-state" data-muted="false">
-    <button class="chip" data-testid="mute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, true), onLocal(true)))}>Mute me</button>
+    <button class="chip" data-testid="mute-self" @click=${() => run(async () => (await fitness.setMuted(selfId, true), onLocal(true)))}>${t('mic.muteMe')}</button>
   </div>`;
 }
 
-export function summaryView(fitness: ClassModel, selfId: string | undefined): TemplateResult | typeof nothing {
+export function summaryView(fitness: ClassModel, selfId: string | undefined, t: T = EN): TemplateResult | typeof nothing {
   const st = fitness.state;
   const mine = selfId ? st?.participants[selfId] : undefined;
   if (!st || !mine) return nothing;
   const names = new Map(st.plan.map((e) => [e.id, e.name]));
   const rows = Object.entries(mine.reps);
   return html`<section part="summary" class="summary" data-testid="class-summary">
-    <h3>Your class</h3>
+    <h3>${t('summary.yours')}</h3>
     ${rows.length
-      ? html`<ul>${rows.map(([id, n]) => html`<li data-exercise-id=${id}><span>${names.get(id) ?? 'Free reps'}</span><span class="num">${n}</span></li>`)}</ul>`
-      : html`<p>No reps counted this time.</p>`}
-    <p class="total">Total: <strong data-testid="summary-total">${rows.reduce((a, [, n]) => a + n, 0)}</strong> reps</p>
+      ? html`<ul>${rows.map(([id, n]) => html`<li data-exercise-id=${id}><span>${names.get(id) ?? t('summary.freeReps')}</span><span class="num">${n}</span></li>`)}</ul>`
+      : html`<p>${t('summary.none')}</p>`}
+    <p class="total">${t('summary.total')} <strong data-testid="summary-total">${rows.reduce((a, [, n]) => a + n, 0)}</strong> ${t('reps.unit')}</p>
   </section>`;
 }
 
 /** The coach's end-of-class view: attendance, reps per member per exercise, peak. */
-export function coachSummaryView(s: ClassSummary | undefined): TemplateResult {
-  if (!s) return html`<p class="muted">Loading the class summary…</p>`;
+export function coachSummaryView(s: ClassSummary | undefined, t: T = EN): TemplateResult {
+  if (!s) return html`<p class="muted">${t('coachSummary.loading')}</p>`;
   const members = s.people.filter((p) => p.role === 'member');
-  const exercises = [...s.plan, { id: 'freestyle', name: 'Free reps' }].filter((e) => members.some((m) => m.reps[e.id]));
+  const exercises = [...s.plan, { id: 'freestyle', name: t('summary.freeReps') }].filter((e) => members.some((m) => m.reps[e.id]));
   const minutes = (sec: number) => `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
   return html`<section part="summary" class="summary coach" data-testid="coach-summary">
-    <h3>Class summary</h3>
-    <p>${members.length} members · peak <strong data-testid="summary-peak">${s.peakParticipants}</strong> in the room at once</p>
+    <h3>${t('coachSummary.title')}</h3>
+    <p>${t('coachSummary.members', { n: members.length })} <strong data-testid="summary-peak">${s.peakParticipants}</strong> ${t('coachSummary.atOnce')}</p>
     <table>
-      <thead><tr><th scope="col">Member</th><th scope="col">Level</th><th scope="col">Time</th>${exercises.map((e) => html`<th scope="col">${e.name}</th>`)}<th scope="col">Total</th></tr></thead>
+      <thead><tr><th scope="col">${t('coachSummary.member')}</th><th scope="col">${t('coachSummary.level')}</th><th scope="col">${t('coachSummary.time')}</th>${exercises.map((e) => html`<th scope="col">${e.name}</th>`)}<th scope="col">${t('coachSummary.total')}</th></tr></thead>
       <tbody>
         ${members.map(
           (m) => html`<tr data-identity=${m.identity}>
-            <th scope="row">${m.displayName}</th><td>${m.level ? levelLabel(m.level as Level) : '–'}</td><td>${minutes(m.presentSeconds)}</td>
+            <th scope="row">${m.displayName}</th><td>${m.level ? levelLabel(m.level as Level, t) : '–'}</td><td>${minutes(m.presentSeconds)}</td>
             ${exercises.map((e) => html`<td class="num">${m.reps[e.id] ?? 0}</td>`)}<td class="num" data-testid="summary-member-total">${m.totalReps}</td>
           </tr>`,
         )}

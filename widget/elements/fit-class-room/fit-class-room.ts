@@ -295,13 +295,13 @@ export class FitClassRoom extends FitElement {
       <div part="base" class="room" data-mode=${this.room?.fitness.state?.mode ?? 'teach'}>
         <header part="header">
           <span class="title">${s?.classTitle ?? this.i18n.t('room.title')}</span>
-          ${s?.phase === 'joined' ? seatsView(this.room?.fitness.state?.seats) : nothing}
+          ${s?.phase === 'joined' ? seatsView(this.room?.fitness.state?.seats, this.i18n.t) : nothing}
           <span part="connection-state" class="connection" role="status" aria-label=${this.i18n.t('room.connection')} data-testid="connection-state" data-state=${this.connectionState}
             >${this.connectionState ? this.i18n.t(`room.connection.${this.connectionState}`) : nothing}</span
           >
         </header>
         ${this.renderMessage(s)}
-        ${inRoom ? this.renderRoom(s!) : phase === 'full' ? waitlistView(s!.waitlist, () => this.run(() => this.room!.joinWaitlist()), () => void this.leave()) : this.renderLobby(phase)}
+        ${inRoom ? this.renderRoom(s!) : phase === 'full' ? waitlistView(s!.waitlist, () => this.run(() => this.room!.joinWaitlist()), () => void this.leave(), this.i18n.t) : this.renderLobby(phase)}
       </div>
     `;
   }
@@ -333,7 +333,7 @@ export class FitClassRoom extends FitElement {
     const ended = this.room?.state.notice?.code === 'room_ended';
     const isMember = roleHint(this.token) !== 'coach';
     return html`<div class="lobby">
-      ${ended ? (this.lastRole === 'coach' ? coachSummaryView(this.coachSummary) : summaryView(this.room!.fitness, this.lastSelfId)) : nothing}
+      ${ended ? (this.lastRole === 'coach' ? coachSummaryView(this.coachSummary, this.i18n.t) : summaryView(this.room!.fitness, this.lastSelfId, this.i18n.t)) : nothing}
       <span>${i18n.t(ended ? 'room.thanks' : phase === 'left' ? 'room.left' : 'room.ready')}</span>
       ${isMember && !ended
         ? html`<label class="level-pick">${i18n.t('room.level')}
@@ -403,21 +403,21 @@ export class FitClassRoom extends FitElement {
     const names = new Map([...s.participants, ...(s.self ? [s.self] : [])].map((p) => [p.id, p.displayName]));
     return html`<div class="layout ${joined ? 'with-chat' : ''}" data-chat-open=${this.chatOpen}>
       <div class="main">
-      ${amCoach && joined ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run) : nothing}
-      ${amCoach && this.coachUi.draft ? planEditor(fitness, this.coachUi.draft, this.setCoachUi, this.run) : nothing}
-      ${amCoach && joined ? handQueue(fitness, names, this.run) : nothing}
+      ${amCoach && joined ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run, this.i18n.t) : nothing}
+      ${amCoach && this.coachUi.draft ? planEditor(fitness, this.coachUi.draft, this.setCoachUi, this.run, this.i18n.t) : nothing}
+      ${amCoach && joined ? handQueue(fitness, names, this.run, this.i18n.t) : nothing}
       <div part="stage" class="stage">
         ${stage}
         ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
         ${joined && !spotlit ? coachQuality : nothing}
-        ${joined ? audioOnlyNotice(s) : nothing}
+        ${joined ? audioOnlyNotice(s, this.i18n.t) : nothing}
         ${amCoach && joined ? this.renderScreenShareButton(s) : nothing}
         ${joined ? floaterLayer(this.room!.reactions.floaters) : nothing}
       </div>
       ${breakouts && myRoom
         ? html`<p part="breakout-banner" class="breakout" data-testid="breakout-banner" data-room=${myRoom}>
-            Breakout: ${levelLabel(myRoom)} group${!amCoach && breakouts.coachRoom === myRoom ? ' · the coach is here' : ''}
+            ${this.i18n.t('breakout.group', { level: levelLabel(myRoom, this.i18n.t), coachHere: !amCoach && breakouts.coachRoom === myRoom })}
           </p>`
         : nothing}
       ${joined
@@ -433,19 +433,19 @@ export class FitClassRoom extends FitElement {
         : nothing}
       ${amCoach && !breakouts && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
       ${!amCoach && breakouts && members.length ? this.renderGrid(members, fitness) : nothing}
-      ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds) : nothing}
+      ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds, this.i18n.t) : nothing}
       ${!amCoach && s.phase === 'joined' && selfId
         ? html`<div part="member-panel" class="member-panel">
-            ${exerciseCard(fitness, selfId)} ${timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds)}
+            ${exerciseCard(fitness, selfId, this.i18n.t)} ${timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds, this.i18n.t)}
             <slot name="rep-counter"><fit-rep-counter .room=${this.room}></fit-rep-counter></slot>
-            ${micControl(fitness, selfId, this.run, (muted) => this.setLocalMic(muted))}
-            ${leaderboard(fitness, [...members, ...(s.self ? [s.self] : [])])}
+            ${micControl(fitness, selfId, this.run, (muted) => this.setLocalMic(muted), this.i18n.t)}
+            ${leaderboard(fitness, [...members, ...(s.self ? [s.self] : [])], this.i18n.t)}
           </div>`
         : nothing}
       <footer>
-        ${!amCoach && joined && selfId ? handToggle(fitness, selfId, this.run) : nothing}
-        ${joined ? reactionBar(this.room!.reactions, this.run) : nothing}
-        ${joined ? mediaChoices(this.room!, s, this.run) : nothing}
+        ${!amCoach && joined && selfId ? handToggle(fitness, selfId, this.run, this.i18n.t) : nothing}
+        ${joined ? reactionBar(this.room!.reactions, this.run, this.i18n.t) : nothing}
+        ${joined ? mediaChoices(this.room!, s, this.run, this.i18n.t) : nothing}
         <button part="leave-button" class="leave" data-testid="leave-button" @click=${() => void this.leave()}>${this.i18n.t('room.leave')}</button>
       </footer>
       </div>
@@ -477,7 +477,7 @@ export class FitClassRoom extends FitElement {
       ${LEVELS.map((l) => {
         const inLevel = members.filter((p) => fitness.levelOf(p.id) === l);
         return inLevel.length
-          ? html`<section class="level-group" data-level=${l}><h4>${levelLabel(l)}</h4><div class="grid">${tiles(inLevel)}</div></section>`
+          ? html`<section class="level-group" data-level=${l}><h4>${levelLabel(l, this.i18n.t)}</h4><div class="grid">${tiles(inLevel)}</div></section>`
           : nothing;
       })}
     </div>`;
@@ -512,9 +512,9 @@ export class FitClassRoom extends FitElement {
         : nothing}
       ${showVideo ? nothing : html`<div class="avatar" data-testid="tile-avatar" aria-hidden="true">${initials}</div>`}
       ${qualityBadge(tileQuality(s, p.id, p.displayName), 'on-tile')}
-      ${tileHand(fitness, p.id)}
-      <figcaption>${p.displayName}${p.role === 'coach' ? ' · coach' : level ? ` · ${levelLabel(level)}` : ''}</figcaption>
-      ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics) : nothing}
+      ${tileHand(fitness, p.id, this.i18n.t)}
+      <figcaption>${p.displayName}${p.role === 'coach' ? this.i18n.t('tile.coach') : level ? ` · ${levelLabel(level, this.i18n.t)}` : ''}</figcaption>
+      ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics, this.i18n.t) : nothing}
     </figure>`;
   }
 

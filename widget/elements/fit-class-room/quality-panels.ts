@@ -1,3 +1,4 @@
+import { englishTexts, type Texts } from '../../i18n/locale.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { QualityReport } from '../../../protocol/signaling.js';
 import { describeQuality, type ParticipantQuality, type QualityLevel } from '../../room/quality.js';
@@ -37,18 +38,18 @@ export function tileQuality(s: RoomState, participantId: string, name: string): 
 }
 
 /** Why video is off, on the stage (a status, read out once). */
-export function audioOnlyNotice(s: RoomState): TemplateResult | typeof nothing {
+export function audioOnlyNotice(s: RoomState, t: Texts['t'] = englishTexts.t): TemplateResult | typeof nothing {
   const { chosen, forced } = s.audioOnly;
   if (!chosen && !forced) return nothing;
   return html`<p part="quality-notice" class="quality-notice" role="status" data-testid="audio-only-notice" data-reason=${chosen ? 'chosen' : 'weak'}>
-    ${chosen ? 'Audio only: video is off' : 'Weak connection: audio only'}
+    ${t(chosen ? 'media.audioOnlyChosen' : 'media.audioOnlyWeak')}
   </p>`;
 }
 
 /** Audio only (a toggle) and camera off/on. */
-export function mediaChoices(room: { setAudioOnly(on: boolean): void; setCameraOff(off: boolean): Promise<void> }, s: RoomState, run: Run): TemplateResult {
+export function mediaChoices(room: { setAudioOnly(on: boolean): void; setCameraOff(off: boolean): Promise<void> }, s: RoomState, run: Run, t: Texts['t'] = englishTexts.t): TemplateResult {
   return html`<button part="audio-only-button" class="chip" data-testid="audio-only-toggle" aria-pressed=${s.audioOnly.chosen ? 'true' : 'false'}
-      @click=${() => room.setAudioOnly(!s.audioOnly.chosen)}>Audio only</button>
+      @click=${() => room.setAudioOnly(!s.audioOnly.chosen)}>${t('media.audioOnly')}</button>
     <button part="camera-button" class="chip" data-testid="camera-toggle" data-state=${s.cameraOff ? 'off' : 'on'}
-      @click=${() => run(() => room.setCameraOff(!s.cameraOff))}>${s.cameraOff ? 'Camera on' : 'Camera off'}</button>`;
+      @click=${() => run(() => room.setCameraOff(!s.cameraOff))}>${t(s.cameraOff ? 'media.cameraOn' : 'media.cameraOff')}</button>`;
 }

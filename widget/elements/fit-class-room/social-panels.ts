@@ -1,3 +1,4 @@
+import { englishTexts, type Texts } from '../../i18n/locale.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ClassStateView } from '../../../protocol/class-state.js';
@@ -13,24 +14,22 @@ import type { Run } from './class-panels.js';
  * models; user text goes through Lit text bindings only.
  */
 
-const ordinal = (n: number) => {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
-  return `${n}${s}`;
-};
+type T = Texts['t'];
+const EN: T = englishTexts.t;
 
 /** A member's raise/lower hand toggle, with their place in the queue. */
-export function handToggle(fitness: ClassModel, selfId: string, run: Run): TemplateResult {
+export function handToggle(fitness: ClassModel, selfId: string, run: Run, t: T = EN): TemplateResult {
   const pos = fitness.handPosition(selfId);
   return html`<span class="hand-control">
     <button part="hand-button" class="chip" data-testid="hand-toggle" aria-pressed=${pos > 0} @click=${() => run(() => (pos ? fitness.lowerHand() : fitness.raiseHand()))}>
-      <span aria-hidden="true">✋</span> ${pos ? 'Lower hand' : 'Raise hand'}
+      <span aria-hidden="true">✋</span> ${t(pos ? 'hand.lower' : 'hand.raise')}
     </button>
-    ${pos ? html`<span class="muted" data-testid="hand-position" data-position=${pos} role="status">${ordinal(pos)} in line</span>` : nothing}
+    ${pos ? html`<span class="muted" data-testid="hand-position" data-position=${pos} role="status">${t('hand.inLine', { n: pos })}</span>` : nothing}
   </span>`;
 }
 
 /** The coach's queue of raised hands, oldest first. */
-export function handQueue(fitness: ClassModel, names: ReadonlyMap<string, string>, run: Run): TemplateResult | typeof nothing {
+export function handQueue(fitness: ClassModel, names: ReadonlyMap<string, string>, run: Run, t: T = EN): TemplateResult | typeof nothing {
   const hands = fitness.state?.hands ?? [];
   if (!hands.length) return nothing;
   return html`<section part="hands" class="hands" data-testid="hand-queue" aria-labelledby="hands-title">
@@ -42,8 +41,8 @@ export function handQueue(fitness: ClassModel, names: ReadonlyMap<string, string
         (id, i) => html`<li data-testid="hand" data-participant-id=${id} data-position=${i + 1}>
           <span class="num">${i + 1}</span>
           <span class="who">${names.get(id) ?? 'A member'}</span>
-          <button class="mini" data-testid="hand-call" @click=${() => run(() => fitness.callOnHand(id))}>Call on</button>
-          <button class="mini" data-testid="hand-lower" aria-label=${`Lower ${names.get(id) ?? 'this'} hand`} @click=${() => run(() => fitness.lowerHand(id))}>Lower</button>
+          <button class="mini" data-testid="hand-call" @click=${() => run(() => fitness.callOnHand(id))}>${t('hand.call')}</button>
+          <button class="mini" data-testid="hand-lower" aria-label=${t('hand.lowerLabel', { name: names.get(id) })} @click=${() => run(() => fitness.lowerHand(id))}>${t('hand.lowerShort')}</button>
         </li>`,
       )}
     </ol>
@@ -51,16 +50,16 @@ export function handQueue(fitness: ClassModel, names: ReadonlyMap<string, string
 }
 
 /** The hand badge on a participant's tile. */
-export function tileHand(fitness: ClassModel, participantId: string): TemplateResult | typeof nothing {
+export function tileHand(fitness: ClassModel, participantId: string, t: T = EN): TemplateResult | typeof nothing {
   const pos = fitness.handPosition(participantId);
   return pos
-    ? html`<span part="hand-badge" class="hand-badge" data-testid="tile-hand" data-position=${pos} role="img" aria-label=${`Hand raised, ${ordinal(pos)} in line`}>✋ ${pos}</span>`
+    ? html`<span part="hand-badge" class="hand-badge" data-testid="tile-hand" data-position=${pos} role="img" aria-label=${t('hand.badge', { n: pos })}>✋ ${pos}</span>`
     : nothing;
 }
 
 /** One button per reaction; a short notice when the server says "too fast". */
-export function reactionBar(reactions: ReactionsModel, run: Run): TemplateResult {
-  return html`<div part="reactions" class="reactions" role="group" aria-label="Reactions">
+export function reactionBar(reactions: ReactionsModel, run: Run, t: T = EN): TemplateResult {
+  return html`<div part="reactions" class="reactions" role="group" aria-label=${t('reactions')}>
     ${REACTIONS.map(
       (e) => html`<button class="reaction" data-testid="reaction" data-emoji=${e} aria-label=${REACTION_LABELS[e]} title=${REACTION_LABELS[e]} @click=${() => run(() => reactions.send(e))}>
         ${e}
@@ -78,26 +77,26 @@ export function floaterLayer(floaters: readonly Floater[]): TemplateResult {
 }
 
 /** "12 / 20 in class · 3 waiting". */
-export function seatsView(seats: ClassStateView['seats'] | undefined): TemplateResult | typeof nothing {
+export function seatsView(seats: ClassStateView['seats'] | undefined, t: T = EN): TemplateResult | typeof nothing {
   if (!seats || !Number.isFinite(seats.capacity)) return nothing;
   return html`<span part="seats" class="seats" data-testid="seats" data-taken=${seats.taken} data-capacity=${seats.capacity} data-waiting=${seats.waiting}
-    >${seats.taken} / ${seats.capacity} in class${seats.waiting ? ` · ${seats.waiting} waiting` : ''}</span
+    >${t('seats', seats)}</span
   >`;
 }
 
 /** The class is full: join the line, see one's place, or go back. */
-export function waitlistView(waitlist: WaitlistState | undefined, join: () => void, leave: () => void): TemplateResult {
+export function waitlistView(waitlist: WaitlistState | undefined, join: () => void, leave: () => void, t: T = EN): TemplateResult {
   const position = waitlist?.position;
   return html`<div part="waitlist" class="lobby waitlist" data-testid="class-full">
-    <strong class="full-title">This class is full</strong>
+    <strong class="full-title">${t('waitlist.full')}</strong>
     ${position === undefined
-      ? html`<span>Join the waitlist and you will be let in as soon as a place frees up.</span>
-          <button part="waitlist-button" data-testid="waitlist-join" @click=${join}>Join the waitlist</button>`
+      ? html`<span>${t('waitlist.offer')}</span>
+          <button part="waitlist-button" data-testid="waitlist-join" @click=${join}>${t('waitlist.join')}</button>`
       : position === 0
-        ? html`<span role="status" data-testid="waitlist-position" data-position="0">A place is free for you: joining…</span>`
+        ? html`<span role="status" data-testid="waitlist-position" data-position="0">${t('waitlist.placeFree')}</span>`
         : html`<span role="status" data-testid="waitlist-position" data-position=${position}>
-            You are number <strong>${position}</strong> in line. Keep this page open: you will join automatically.
+            ${t('waitlist.numberBefore')} <strong>${position}</strong> ${t('waitlist.numberAfter')}
           </span>`}
-    <button class="chip" data-testid="waitlist-leave" @click=${leave}>${position === undefined ? 'Not now' : 'Leave the line'}</button>
+    <button class="chip" data-testid="waitlist-leave" @click=${leave}>${t(position === undefined ? 'waitlist.notNow' : 'waitlist.leave')}</button>
   </div>`;
 }
