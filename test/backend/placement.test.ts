@@ -51,3 +51,11 @@ test('weight grows with workers and falls as they fill', () => {
   // Full to the rule of thumb: half the weight of an idle node of the same size.
   assert.equal(nodeWeight({ workers: 2, participants: 2 * PARTICIPANTS_PER_WORKER, draining: false }), 1);
 });
+
+test('the widget follows a wrong_node redirect only to http(s), and never from https down to http', async () => {
+  const { nodeUrl } = await import('../../widget/room/signaling-client.js');
+  assert.equal(nodeUrl('https://node-2.example.com:8443', 'https://live.example.com'), 'https://node-2.example.com:8443/');
+  assert.equal(nodeUrl('http://node-2.example.com', 'https://live.example.com'), undefined);
+  assert.equal(nodeUrl('http://127.0.0.1:8082', 'http://127.0.0.1:8081'), 'http://127.0.0.1:8082/');
+  for (const bad of ['javascript:alert(1)', 'ws://node', 'not a url', 42, undefined]) assert.equal(nodeUrl(bad, 'http://a'), undefined);
+});

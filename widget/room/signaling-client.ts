@@ -93,7 +93,7 @@ export class SignalingClient {
     });
     socket.on('connect_error', (err: Error & { data?: ErrorBody & { url?: unknown } }) => {
       if (socket !== this.socket) return;
-      const redirect = err.data?.code === ErrorCode.WrongNode ? nodeUrl(err.data.url) : undefined;
+      const redirect = err.data?.code === ErrorCode.WrongNode ? nodeUrl(err.data.url, this.url) : undefined;
       if (redirect) {
         // The first redirect is followed at once; a run of them backs off.
         this.moveTo(redirect, this.moves === 0 ? 0 : moveDelay(this.moves));
@@ -155,11 +155,15 @@ export class SignalingClient {
   }
 }
 
-/** A node URL from a `wrong_node` refusal: http(s) only, anything else is ignored. */
-function nodeUrl(value: unknown): string | undefined {
+/**
+ * A node URL from a `wrong_node` refusal: http(s) only, and never from https down to http (the
+ * join token goes along with the next handshake). Anything else is ignored.
+ */
+export function nodeUrl(value: unknown, from: string): string | undefined {
   if (typeof value !== 'string') return undefined;
   try {
     const u = new URL(value);
+    if (new URL(from, 'http://x').protocol === 'https:' && u.protocol !== 'https:') return undefined;
     return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
   } catch {
     return undefined;
