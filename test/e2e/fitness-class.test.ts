@@ -76,9 +76,17 @@ test('coach and three members run a class: modes, levels, cards, reps, timer, mu
   // Timer: every screen agrees on when this phase ends.
   await coach.getByTestId('timer-start').click();
   await until('timers shown', async () => (await Promise.all(members.map((p) => p.getByTestId('timer').count()))).every((n) => n === 1));
-  const ends = await Promise.all([coach, ...members].map((p) => inRoom<number>(p, 'Date.now() + room.fitness.timerReading().remainingMs')));
-  const spread = Math.max(...ends) - Math.min(...ends);
-  console.log(`timer phase end spread across 4 clients: ${spread} ms`);
+  // Each client re-syncs its clock when a timer starts (a join under load can leave a lopsided
+  // first estimate): the screens agree once that is done, well within a second.
+  const tStart = Date.now();
+  const spreadNow = async () => {
+    const ends = await Promise.all([coach, ...members].map((p) => inRoom<number>(p, 'Date.now() + room.fitness.timerReading().remainingMs')));
+    return Math.max(...ends) - Math.min(...ends);
+  };
+  const first = await spreadNow();
+  let spread = first;
+  if (first >= 250) await until('timers agree within 250 ms', async () => (spread = await spreadNow()) < 250, 5000).catch(() => undefined);
+  console.log(`timer phase end spread across 4 clients: ${spread} ms (first reading ${first} ms, agreed after ${Date.now() - tStart} ms)`);
   assert.ok(spread < 250, `timers agree within 250 ms (spread ${spread} ms)`);
   assert.equal(await ian.getByTestId('timer').getAttribute('data-phase'), 'work');
 
@@ -92,7 +100,8 @@ test('coach and three members run a class: modes, levels, cards, reps, timer, mu
     const spot = page.getByTestId('spotlight-video');
     await spot.waitFor({ timeout: 15_000 });
     assert.equal(await spot.getAttribute('data-participant-id'), adaId);
-    await until('spotlight video moves', async () => (await probeVideo(spot, 400)).framesInWindow > 0, 15_000);
+    // Looked at, as a person would (an off-screen video is paused on purpose), on every try.
+    await until('spotlight video moves', async () => (await spot.scrollIntoViewIfNeeded(), (await probeVideo(spot, 400)).framesInWindow > 0), 15_000);
   }
 
   // Breakouts by level: each member with their level; the coach visits the intermediates.

@@ -38,16 +38,25 @@ export class ClassModel {
     this.changed();
   }
 
-  /** Estimates the server clock from a few round trips, keeping the one with the least delay. */
+  /** Clock samples of the last minutes (a busy moment makes a long, lopsided round trip). */
+  private clockSamples: Array<{ rtt: number; offset: number; at: number }> = [];
+
+  /**
+   * Estimates the server clock from a few round trips. The offset is the one of the round trip
+   * with the least delay among the last ten minutes' samples: one slow sample (a CPU stall, a
+   * congested link while the class joins) does not move every timer on this screen. Called at
+   * join and again when a timer starts, when agreeing matters most.
+   */
   async syncClock(samples = 3): Promise<void> {
-    let best: { rtt: number; offset: number } | undefined;
     for (let i = 0; i < samples; i++) {
       const t0 = Date.now();
       const { serverNow } = await this.call('time:sync', {});
       const t1 = Date.now();
-      const sample = { rtt: t1 - t0, offset: serverNow - (t0 + t1) / 2 };
-      if (!best || sample.rtt < best.rtt) best = sample;
+      this.clockSamples.push({ rtt: t1 - t0, offset: serverNow - (t0 + t1) / 2, at: t1 });
     }
+    const recent = this.clockSamples.filter((s) => s.at > Date.now() - 600_000).slice(-20);
+    this.clockSamples = recent;
+    const best = recent.reduce<(typeof recent)[number] | undefined>((b, s) => (!b || s.rtt < b.rtt ? s : b), undefined);
     if (best) this.offsetMs = best.offset;
   }
 
@@ -57,7 +66,9 @@ export class ClassModel {
 
   /** A `class:state` broadcast: everything but the members, who come as `class:members` changes. */
   onState(update: ClassStateUpdate | ClassStateView): void {
+    const timerStarted = !!update.timer && update.timer.startedAt !== this.state?.timer?.startedAt;
     this.state = { ...update, participants: 'participants' in update ? update.participants : (this.state?.participants ?? {}) };
+    if (timerStarted && this.channel) void this.syncClock().catch(() => undefined);
     this.changed();
   }
 
