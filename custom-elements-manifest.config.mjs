@@ -39,7 +39,8 @@ function litInternalState() {
 }
 
 export default {
-  globs: ['widget/elements/**/*.ts'],
+  // The elements only (their JSDoc is the public API); panels and controllers are internals.
+  globs: ['widget/elements/*/fit-*.ts', 'widget/elements/fit-element.ts'],
   exclude: ['**/*.styles.ts'],
   litelement: true,
   dependencies: false,
