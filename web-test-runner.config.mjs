@@ -11,7 +11,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium-flags.mjs'
 import { hlsStandInPlugin } from './test/widget/hls-stand-in.mjs';
 import { SUPABASE_TEST_SECRET, SUPABASE_TEST_USERS, gotrueStandIn } from './test/widget/gotrue-stand-in.mjs';
 
-const PORT = 8765;
+// WTR_PORT lets two runs share a machine (the default is fixed: origins are allow-listed by port).
+const PORT = Number(process.env.WTR_PORT ?? 8765);
 const cacheDir = path.resolve('node_modules/.cache/fitlive-wtr');
 
 // mediasoup-client is CommonJS, and socket.io-client's browser transports are chosen through a
