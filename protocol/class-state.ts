@@ -6,10 +6,17 @@ import { z } from 'zod';
  * backend/classes/ (pure) and enforced by the server.
  */
 
-export { FREESTYLE, LEVELS } from './class-constants.js';
+export { FREESTYLE, LEVELS, MOVEMENTS, type Movement } from './class-constants.js';
+import { MOVEMENTS } from './class-constants.js';
 
 export const levelSchema = z.enum(['beginner', 'intermediate', 'advanced']);
 export type Level = z.infer<typeof levelSchema>;
+
+export const movementSchema = z.enum(MOVEMENTS);
+
+/** Where a rep came from: a tap, or the member's camera (counted in their browser). */
+export const repSourceSchema = z.enum(['tap', 'camera']);
+export type RepSource = z.infer<typeof repSourceSchema>;
 
 export const modeSchema = z.enum(['teach', 'workout']);
 export type Mode = z.infer<typeof modeSchema>;
@@ -63,8 +70,10 @@ export interface TimerState {
 
 export interface ParticipantClassState {
   level: Level;
-  /** Acknowledged reps per exercise id. */
+  /** Acknowledged reps per exercise id (taps and camera, less the member's corrections). */
   reps: Record<string, number>;
+  /** Of those, how many the member's camera counted, per exercise id (absent: none). */
+  cameraReps?: Record<string, number>;
   /** Muted by the coach (their microphone is paused on the server). */
   mutedByCoach: boolean;
   /** The coach locked the microphone: the member cannot unmute. */
@@ -94,6 +103,8 @@ export interface ClassStateView {
    */
   breakouts: { coachRoom: Level | null } | null;
   timer: TimerState | null;
+  /** Exercises the coach set to be counted by members' cameras: exercise id → movement. */
+  autoCount: Record<string, import('./class-constants.js').Movement>;
   ended: boolean;
   participants: Record<string, ParticipantClassState>;
   /** Raised hands, oldest first. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { levelSchema, modeSchema, planSchema, timerSpecSchema, type ClassMemberChanges, type ClassStateUpdate, type ClassStateView } from './class-state.js';
+import { levelSchema, modeSchema, movementSchema, planSchema, repSourceSchema, timerSpecSchema, type ClassMemberChanges, type ClassStateUpdate, type ClassStateView } from './class-state.js';
 import type { ErrorBody } from './errors.js';
 import { mediaSourceSchema, participantSchema, producerInfoSchema, type ParticipantInfo, type ProducerInfo } from './participants.js';
 import { socialNotificationSchemas, socialRequestSchemas, type SocialResponseMap } from './social.js';
@@ -82,8 +82,12 @@ export const requestSchemas = {
   /** Show exercise `index` of the plan to one level, or to all (`level: null`). */
   'class:show-exercise': z.object({ index: z.number().int().min(0).max(99), level: levelSchema.nullable() }).strict(),
   'class:advance': z.object({}).strict(),
-  /** Members: one rep; `opId` is unique per tap so a retry never counts twice. */
-  'rep:tap': z.object({ opId: z.string().min(8).max(64) }).strict(),
+  /** Members: one rep; `opId` is unique per tap so a retry never counts twice. `source: 'camera'` marks a rep the member's camera counted. */
+  'rep:tap': z.object({ opId: z.string().min(8).max(64), source: repSourceSchema.optional() }).strict(),
+  /** Members: take back one rep of the current exercise (the camera counted one too many); idempotent on `opId`. */
+  'rep:undo': z.object({ opId: z.string().min(8).max(64) }).strict(),
+  /** Count an exercise of the plan (or free reps) with members' cameras, or stop (`movement: null`). */
+  'class:auto-count': z.object({ exerciseId: z.string().trim().min(1).max(64), movement: movementSchema.nullable() }).strict(),
   'timer:start': z.object({ spec: timerSpecSchema }).strict(),
   'timer:control': z.object({ action: z.enum(['pause', 'resume', 'skip', 'stop']) }).strict(),
   /** The coach mutes/unmutes anyone (and may lock); a member may mute self, or unmute unless locked. */
@@ -165,6 +169,8 @@ export interface ResponseMap extends SocialResponseMap {
   'class:show-exercise': Record<string, never>;
   'class:advance': { index: number };
   'rep:tap': { exerciseId: string; count: number; duplicate: boolean };
+  'rep:undo': { exerciseId: string; count: number; duplicate: boolean };
+  'class:auto-count': Record<string, never>;
   'timer:start': Record<string, never>;
   'timer:control': Record<string, never>;
   'mic:set-muted': Record<string, never>;
@@ -190,7 +196,7 @@ export const notificationSchemas = {
   /** Members whose class state changed (level, microphone, reps, joined) or who left (null); sent just before `class:state`. */
   'class:members': z.object({ changes: z.custom<ClassMemberChanges>() }),
   /** One member's count changed (kept small: this is the hot path). */
-  'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number() }),
+  'rep:counted': z.object({ participantId: z.string(), exerciseId: z.string(), count: z.number(), cameraCount: z.number().optional() }),
   /** To coaches: one participant's latest connection quality. */
   'quality:changed': z.object({ participantId: z.string(), report: qualityReportSchema }),
   /** Who is speaking (loudest first, at most 4); sent when it changes, at most every 400 ms. */

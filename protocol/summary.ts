@@ -12,6 +12,9 @@ export interface PersonSummary {
   visits: number;
   reps: Record<string, number>;
   totalReps: number;
+  /** Of those, reps the member's camera counted (in their browser), per exercise id. */
+  cameraReps: Record<string, number>;
+  totalCameraReps: number;
 }
 
 export interface ClassSummary {

@@ -55,6 +55,7 @@ export function liveClassState(selfId: string, level: Level = 'intermediate'): C
     spotlightId: null,
     breakouts: null,
     timer: { spec: { workSeconds: 40, restSeconds: 20, rounds: 4 }, startedAt: Date.now() - 12_000, pausedMs: 0, pausedAt: null, skippedMs: 0 },
+    autoCount: {},
     ended: false,
     participants: { [selfId]: member(level, 7), p_ana: member('beginner', 4), p_ben: member('advanced', 11), p_chloe: member('intermediate', 9) },
     hands: ['p_ben'],

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { FREESTYLE, LEVELS, type ClassStateView, type Level, type Mode, type ParticipantClassState, type Plan, type TimerSpec, type TimerState } from '../../protocol/class-state.js';
+import { FREESTYLE, LEVELS, type ClassStateView, type Level, type Mode, type Movement, type ParticipantClassState, type Plan, type RepSource, type TimerSpec, type TimerState } from '../../protocol/class-state.js';
 import { AppError } from '../errors.js';
 import type { ClassSession } from './class-session.js';
 import { Seats } from './seats.js';
@@ -13,15 +13,22 @@ export interface ClassSnapshot {
   breakouts: { coachRoom: Level | null } | null;
   timer: TimerState | null;
   hands: string[];
+  /** Exercises counted by members' cameras (absent in snapshots from before it existed). */
+  autoCount?: Record<string, Movement>;
   /** Per participant id: level and microphone state (reps are kept row by row elsewhere). */
   members: Record<string, { level: Level; mutedByCoach: boolean; micLocked: boolean }>;
 }
+
+/** What a stored rep row does: one more (a tap or the camera), or one less (a correction). */
+export type RepKind = RepSource | 'undo';
 
 export interface RepResult {
   participantId: string;
   exerciseId: string;
   /** This participant's acknowledged reps for the exercise. */
   count: number;
+  /** Of those, counted by the member's camera. */
+  cameraCount: number;
   /** The operation id was seen before: nothing was added. */
   duplicate: boolean;
 }
@@ -40,6 +47,7 @@ export class ClassRules {
   private spotlightId: string | null = null;
   private breakouts: { coachRoom: Level | null } | null = null;
   private timer: TimerState | null = null;
+  private autoCount: Record<string, Movement> = {};
   private ended = false;
   /** Per participant id (stable per person), kept across a reconnect. */
   private readonly members = new Map<string, ParticipantClassState>();
@@ -138,6 +146,8 @@ export class ClassRules {
   /** A plan changed through the REST API (already authorised there). */
   replacePlan(plan: Plan): void {
     this.plan = plan;
+    const ids = new Set(plan.map((e) => e.id));
+    this.autoCount = Object.fromEntries(Object.entries(this.autoCount).filter(([id]) => id === FREESTYLE || ids.has(id)));
     for (const level of LEVELS) {
       const i = this.cards[level];
       if (i !== null && i >= plan.length) this.cards[level] = null;
@@ -173,32 +183,58 @@ export class ClassRules {
     return index === null ? FREESTYLE : (this.plan[index]?.id ?? FREESTYLE);
   }
 
-  /** Checks a tap before it is stored; returns the exercise it counts toward. */
-  checkRep(actorId: string, opId: string): { exerciseId: string; duplicate: boolean } {
+  /**
+   * Counts an exercise with members' cameras (their browsers count; the reps come as taps
+   * marked `camera`), or stops. The exercise must be in the plan, or be the free set.
+   */
+  setAutoCount(actorId: string, exerciseId: string, movement: Movement | null): void {
+    this.assertCoach(actorId, 'set up camera counting');
+    if (exerciseId !== FREESTYLE && !this.plan.some((e) => e.id === exerciseId)) {
+      throw new AppError(ErrorCode.BadRequest, `The plan has no exercise "${exerciseId}"`);
+    }
+    if (movement) this.autoCount[exerciseId] = movement;
+    else delete this.autoCount[exerciseId];
+  }
+
+  /** Checks a rep (or a correction) before it is stored; returns the exercise it counts toward. */
+  checkRep(actorId: string, opId: string, kind: RepKind = 'tap'): { exerciseId: string; duplicate: boolean } {
     if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     const p = this.session.get(actorId);
     if (!p || p.role !== 'member') throw new AppError(ErrorCode.Forbidden, 'Only members count reps', 403);
-    return { exerciseId: this.currentExerciseId(actorId), duplicate: this.seenOps.get(actorId)?.has(opId) ?? false };
+    const exerciseId = this.currentExerciseId(actorId);
+    const duplicate = this.seenOps.get(actorId)?.has(opId) ?? false;
+    if (kind === 'undo' && !duplicate && !(this.members.get(actorId)?.reps[exerciseId] ?? 0)) {
+      throw new AppError(ErrorCode.BadRequest, 'There is no rep to take back for this exercise');
+    }
+    return { exerciseId, duplicate };
   }
 
-  /** Counts a tap the store has acknowledged (idempotent on `opId`). */
-  recordRep(actorId: string, opId: string, exerciseId: string): RepResult {
+  /** Counts a rep (or a correction) the store has acknowledged (idempotent on `opId`). */
+  recordRep(actorId: string, opId: string, exerciseId: string, kind: RepKind = 'tap'): RepResult {
     const state = this.assertPresent(actorId);
     let seen = this.seenOps.get(actorId);
     if (!seen) this.seenOps.set(actorId, (seen = new Set()));
     const duplicate = seen.has(opId);
     if (!duplicate) {
       seen.add(opId);
-      state.reps[exerciseId] = (state.reps[exerciseId] ?? 0) + 1;
+      applyRep(state, exerciseId, kind);
     }
-    return { participantId: actorId, exerciseId, count: state.reps[exerciseId] ?? 0, duplicate };
+    return this.repResult(actorId, exerciseId, duplicate);
+  }
+
+  /** A participant's counts for an exercise as a RepResult. */
+  repResult(participantId: string, exerciseId: string, duplicate: boolean): RepResult {
+    const state = this.members.get(participantId);
+    return { participantId, exerciseId, count: state?.reps[exerciseId] ?? 0, cameraCount: state?.cameraReps?.[exerciseId] ?? 0, duplicate };
   }
 
   /** Loads counts kept in the store (a class re-opened after a restart). */
-  restoreReps(participantId: string, counts: Record<string, number>, opIds: Iterable<string>): void {
+  restoreReps(participantId: string, counts: Record<string, number>, opIds: Iterable<string>, cameraCounts: Record<string, number> = {}): void {
     const state = this.members.get(participantId);
     if (!state) return;
     state.reps = { ...counts };
+    if (Object.keys(cameraCounts).length) state.cameraReps = { ...cameraCounts };
+    else delete state.cameraReps;
     this.seenOps.set(participantId, new Set(opIds));
   }
 
@@ -389,7 +425,7 @@ export class ClassRules {
   snapshot(): ClassSnapshot {
     const members: ClassSnapshot['members'] = {};
     for (const [id, m] of this.members) members[id] = { level: m.level, mutedByCoach: m.mutedByCoach, micLocked: m.micLocked };
-    return { mode: this.mode, cards: { ...this.cards }, spotlightId: this.spotlightId, breakouts: this.breakouts, timer: this.timer, hands: [...this.hands], members };
+    return { mode: this.mode, cards: { ...this.cards }, spotlightId: this.spotlightId, breakouts: this.breakouts, timer: this.timer, hands: [...this.hands], autoCount: { ...this.autoCount }, members };
   }
 
   /** Takes up a stored snapshot (the class re-opened after a restart); the plan is the class's own. */
@@ -403,6 +439,8 @@ export class ClassRules {
     this.breakouts = s.breakouts;
     this.timer = s.timer;
     this.hands = [...s.hands];
+    const ids = new Set(this.plan.map((e) => e.id));
+    this.autoCount = Object.fromEntries(Object.entries(s.autoCount ?? {}).filter(([id]) => id === FREESTYLE || ids.has(id)));
     for (const [id, m] of Object.entries(s.members)) this.members.set(id, { ...m, reps: this.members.get(id)?.reps ?? {} });
   }
 
@@ -417,6 +455,7 @@ export class ClassRules {
       spotlightId: this.spotlightId,
       breakouts: this.breakouts,
       timer: this.timer,
+      autoCount: { ...this.autoCount },
       ended: this.ended,
       participants,
       hands: this.hands.filter((id) => this.session.get(id)),
@@ -424,4 +463,18 @@ export class ClassRules {
       seats: { capacity: this.seats.capacity, taken: this.seatedMembers().size, waiting: this.seats.waiting },
     };
   }
+}
+
+/** One stored rep row applied to a member's counts (a correction never goes below zero). */
+export function applyRep(state: ParticipantClassState, exerciseId: string, kind: RepKind): void {
+  if (kind === 'undo') {
+    const count = state.reps[exerciseId] ?? 0;
+    if (count > 0) state.reps[exerciseId] = count - 1;
+    // A correction takes back a camera rep first: the camera is what miscounts.
+    const camera = state.cameraReps?.[exerciseId] ?? 0;
+    if (camera > 0) state.cameraReps![exerciseId] = camera - 1;
+    return;
+  }
+  state.reps[exerciseId] = (state.reps[exerciseId] ?? 0) + 1;
+  if (kind === 'camera') (state.cameraReps ??= {})[exerciseId] = (state.cameraReps?.[exerciseId] ?? 0) + 1;
 }

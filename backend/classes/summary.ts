@@ -16,6 +16,8 @@ export interface RepCountRow {
   identity: string;
   exerciseId: string;
   count: number;
+  /** Of `count`, reps the member's camera counted. */
+  cameraCount?: number;
 }
 
 /** Builds the end-of-class summary from stored visits and reps. Pure. */
@@ -41,6 +43,8 @@ export function buildSummary(
         visits: 0,
         reps: {},
         totalReps: 0,
+        cameraReps: {},
+        totalCameraReps: 0,
       };
       people.set(v.identity, p);
     }
@@ -54,6 +58,10 @@ export function buildSummary(
     if (!p) continue;
     p.reps[r.exerciseId] = r.count;
     p.totalReps += r.count;
+    if (r.cameraCount) {
+      p.cameraReps[r.exerciseId] = r.cameraCount;
+      p.totalCameraReps += r.cameraCount;
+    }
   }
   return {
     classId: cls.id,
@@ -92,7 +100,7 @@ const csvCell = (v: unknown) => {
 /** One row per person: attendance, then reps per exercise of the plan (and free reps). */
 export function summaryToCsv(s: ClassSummary): string {
   const exercises = [...s.plan.map((e) => e.id), 'freestyle'];
-  const header = ['identity', 'name', 'role', 'level', 'first_joined_at', 'last_left_at', 'present_seconds', 'visits', 'total_reps', ...exercises];
-  const rows = s.people.map((p) => [p.identity, p.displayName, p.role, p.level, p.firstJoinedAt, p.lastLeftAt, p.presentSeconds, p.visits, p.totalReps, ...exercises.map((e) => p.reps[e] ?? 0)]);
+  const header = ['identity', 'name', 'role', 'level', 'first_joined_at', 'last_left_at', 'present_seconds', 'visits', 'total_reps', 'camera_reps', ...exercises];
+  const rows = s.people.map((p) => [p.identity, p.displayName, p.role, p.level, p.firstJoinedAt, p.lastLeftAt, p.presentSeconds, p.visits, p.totalReps, p.totalCameraReps, ...exercises.map((e) => p.reps[e] ?? 0)]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

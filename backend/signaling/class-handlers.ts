@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Connection } from './connection.js';
 import type { LiveClass } from './live-classes.js';
 import type { Handler } from './handlers.js';
+import type { RepKind } from '../classes/class-rules.js';
 
 type ClassMessage =
   | 'time:sync'
@@ -12,6 +13,8 @@ type ClassMessage =
   | 'class:show-exercise'
   | 'class:advance'
   | 'rep:tap'
+  | 'rep:undo'
+  | 'class:auto-count'
   | 'room:observe'
   | 'timer:start'
   | 'timer:control'
@@ -97,15 +100,16 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
     return changed(conn, { index: conn.assertJoined().rules.advance(conn.participantId) });
   },
 
-  async 'rep:tap'(conn, { opId }) {
-    const live = conn.classContext();
-    const { exerciseId, duplicate } = live.rules.checkRep(conn.participantId, opId);
-    if (duplicate) return { exerciseId, count: live.rules.stateOf(conn.participantId)?.reps[exerciseId] ?? 0, duplicate };
-    // Stored before it is acknowledged: an acknowledged rep is never lost.
-    const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.storedParticipantId(), exerciseId, opId });
-    const result = live.rules.recordRep(conn.participantId, opId, exerciseId);
-    if (fresh && !result.duplicate) conn.broadcast('rep:counted', { participantId: conn.participantId, exerciseId, count: result.count });
-    return { exerciseId, count: result.count, duplicate: !fresh || result.duplicate };
+  async 'rep:tap'(conn, { opId, source }) {
+    return countRep(conn, opId, source ?? 'tap');
+  },
+
+  async 'rep:undo'(conn, { opId }) {
+    return countRep(conn, opId, 'undo');
+  },
+
+  async 'class:auto-count'(conn, { exerciseId, movement }) {
+    return changed(conn, (conn.assertJoined().rules.setAutoCount(conn.participantId, exerciseId, movement), {}));
   },
 
   async 'timer:start'(conn, { spec }) {
@@ -163,3 +167,16 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
   },
 };
 
+
+/** A rep, camera rep or correction: stored before it is acknowledged, so an acknowledged rep is never lost. */
+async function countRep(conn: Connection, opId: string, kind: RepKind): Promise<{ exerciseId: string; count: number; duplicate: boolean }> {
+  const live = conn.classContext();
+  const { exerciseId, duplicate } = live.rules.checkRep(conn.participantId, opId, kind);
+  if (duplicate) return { exerciseId, count: live.rules.repResult(conn.participantId, exerciseId, true).count, duplicate };
+  const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.storedParticipantId(), exerciseId, opId, kind });
+  const result = live.rules.recordRep(conn.participantId, opId, exerciseId, kind);
+  if (fresh && !result.duplicate) {
+    conn.broadcast('rep:counted', { participantId: conn.participantId, exerciseId, count: result.count, ...(result.cameraCount ? { cameraCount: result.cameraCount } : {}) });
+  }
+  return { exerciseId, count: result.count, duplicate: !fresh || result.duplicate };
+}

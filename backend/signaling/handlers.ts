@@ -77,7 +77,7 @@ export const handlers: Handlers = {
     if (id.role === 'member' && Object.keys(seat.reps).length === 0) {
       // A class re-opened (say after a restart) picks up the reps already stored.
       const kept = await repos.reps.forParticipant(id.classId, ids.participantDbId);
-      live.rules.restoreReps(participant.id, kept.counts, kept.opIds);
+      live.rules.restoreReps(participant.id, kept.counts, kept.opIds, kept.cameraCounts);
     }
     liveClasses.sendState(live);
     liveClasses.keep(live);

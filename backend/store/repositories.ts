@@ -1,5 +1,5 @@
-import type { Level, Plan } from '../../protocol/class-state.js';
-import type { ClassSnapshot } from '../classes/class-rules.js';
+import type { Level, ParticipantClassState, Plan } from '../../protocol/class-state.js';
+import { applyRep, type ClassSnapshot, type RepKind } from '../classes/class-rules.js';
 import type { BoardState, ChatMessage, ChatRole, SharedFile } from '../../protocol/social.js';
 import type { Db } from './db.js';
 import { recordingRepository, streamRepository } from './stream-repository.js';
@@ -180,36 +180,50 @@ export function attendanceRepository(db: Q) {
 
 export function repRepository(db: Q) {
   return {
-    /** Stores one tap; false when that operation id was stored before (a retry). */
-    async record(r: { classId: string; participantDbId: number; exerciseId: string; opId: string }): Promise<boolean> {
+    /** Stores one rep (or a correction); false when that operation id was stored before (a retry). */
+    async record(r: { classId: string; participantDbId: number; exerciseId: string; opId: string; kind?: RepKind }): Promise<boolean> {
+      const kind = r.kind ?? 'tap';
       const { rows } = await db.query(
-        `INSERT INTO reps (class_id, participant_id, exercise_id, op_id) VALUES ($1, $2, $3, $4)
+        `INSERT INTO reps (class_id, participant_id, exercise_id, op_id, source, delta) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (class_id, participant_id, op_id) DO NOTHING RETURNING id`,
-        [r.classId, r.participantDbId, r.exerciseId, r.opId],
+        [r.classId, r.participantDbId, r.exerciseId, r.opId, kind, kind === 'undo' ? -1 : 1],
       );
       return rows.length === 1;
     },
-    /** Reps per person and exercise in a class. */
-    async countsForClass(classId: string): Promise<Array<{ identity: string; exerciseId: string; count: number }>> {
-      const { rows } = await db.query<{ identity: string; exercise_id: string; n: string | number }>(
-        `SELECT p.identity, r.exercise_id, count(*) AS n FROM reps r JOIN participants p ON p.id = r.participant_id
-          WHERE r.class_id = $1 GROUP BY p.identity, r.exercise_id`,
+    /** Reps per person and exercise in a class, and how many of them the camera counted. */
+    async countsForClass(classId: string): Promise<Array<{ identity: string; exerciseId: string; count: number; cameraCount: number }>> {
+      const rows = await this.rows(classId);
+      const byKey = new Map<string, { identity: string; exerciseId: string; state: ParticipantClassState }>();
+      for (const r of rows) {
+        const key = `${r.identity}\u0000${r.exercise_id}`;
+        let entry = byKey.get(key);
+        if (!entry) byKey.set(key, (entry = { identity: r.identity, exerciseId: r.exercise_id, state: emptyCounts() }));
+        applyRep(entry.state, r.exercise_id, r.source);
+      }
+      return [...byKey.values()].map((e) => ({ identity: e.identity, exerciseId: e.exerciseId, count: e.state.reps[e.exerciseId] ?? 0, cameraCount: e.state.cameraReps?.[e.exerciseId] ?? 0 }));
+    },
+    async rows(classId: string) {
+      const { rows } = await db.query<{ identity: string; exercise_id: string; source: RepKind }>(
+        `SELECT p.identity, r.exercise_id, r.source FROM reps r JOIN participants p ON p.id = r.participant_id WHERE r.class_id = $1 ORDER BY r.id`,
         [classId],
       );
-      return rows.map((r) => ({ identity: r.identity, exerciseId: r.exercise_id, count: Number(r.n) }));
+      return rows;
     },
-    /** A person's stored reps in a class: counts per exercise and the operation ids seen. */
-    async forParticipant(classId: string, participantDbId: number): Promise<{ counts: Record<string, number>; opIds: string[] }> {
-      const { rows } = await db.query<{ exercise_id: string; op_id: string }>(
-        'SELECT exercise_id, op_id FROM reps WHERE class_id = $1 AND participant_id = $2 ORDER BY id',
+    /** A person's stored reps in a class: counts per exercise (and by camera) and the operation ids seen. */
+    async forParticipant(classId: string, participantDbId: number): Promise<{ counts: Record<string, number>; cameraCounts: Record<string, number>; opIds: string[] }> {
+      const { rows } = await db.query<{ exercise_id: string; op_id: string; source: RepKind }>(
+        'SELECT exercise_id, op_id, source FROM reps WHERE class_id = $1 AND participant_id = $2 ORDER BY id',
         [classId, participantDbId],
       );
-      const counts: Record<string, number> = {};
-      for (const r of rows) counts[r.exercise_id] = (counts[r.exercise_id] ?? 0) + 1;
-      return { counts, opIds: rows.map((r) => r.op_id) };
+      // Replayed in order with the same rule the live class uses, so a restart gives the same numbers.
+      const state = emptyCounts();
+      for (const r of rows) applyRep(state, r.exercise_id, r.source);
+      return { counts: state.reps, cameraCounts: state.cameraReps ?? {}, opIds: rows.map((r) => r.op_id) };
     },
   };
 }
+
+const emptyCounts = (): ParticipantClassState => ({ level: 'beginner', reps: {}, mutedByCoach: false, micLocked: false });
 
 export interface StoredChatMessage extends ChatMessage {
   clientId: string;

@@ -111,6 +111,22 @@ test('a whole class over the socket: refusals for members, coach controls reach 
   await request(bea.socket, 'rep:tap', { opId: 'bea-op-0001' });
   assert.equal((await request(bea.socket, 'rep:tap', { opId: 'bea-op-0002' })).data.count, 2);
 
+  // Camera counting: the coach turns it on for Bea's exercise (members may not); camera reps are
+  // marked on the coach's screen; Bea takes one back; the summary keeps them apart.
+  const beaExercise = (await request(bea.socket, 'rep:tap', { opId: 'bea-op-0003' })).data.exerciseId;
+  assert.equal((await request(bea.socket, 'class:auto-count', { exerciseId: beaExercise, movement: 'squat' })).error?.code, 'forbidden');
+  assert.equal((await request(coach.socket, 'class:auto-count', { exerciseId: beaExercise, movement: 'burpee' })).error?.code, 'bad_request', 'only movements the camera can count');
+  const autoOn = stateWhere(bea.socket, (st) => st.autoCount[beaExercise] === 'squat');
+  assert.deepEqual(await request(coach.socket, 'class:auto-count', { exerciseId: beaExercise, movement: 'squat' }), { data: {} });
+  await autoOn;
+  const cameraCounted = nextEvent(coach.socket, 'rep:counted');
+  assert.deepEqual((await request(bea.socket, 'rep:tap', { opId: 'bea-cam-0001', source: 'camera' })).data, { exerciseId: beaExercise, count: 4, duplicate: false });
+  assert.deepEqual(await cameraCounted, { participantId: bea.id, exerciseId: beaExercise, count: 4, cameraCount: 1 });
+  await request(bea.socket, 'rep:tap', { opId: 'bea-cam-0002', source: 'camera' });
+  assert.equal((await request(bea.socket, 'rep:tap', { opId: 'bea-cam-0003', source: 'elbow' })).error?.code, 'bad_request');
+  assert.deepEqual((await request(bea.socket, 'rep:undo', { opId: 'bea-undo-0001' })).data, { exerciseId: beaExercise, count: 4, duplicate: false });
+  assert.deepEqual((await request(bea.socket, 'rep:undo', { opId: 'bea-undo-0001' })).data, { exerciseId: beaExercise, count: 4, duplicate: true });
+
   // Mute with lock: the member cannot unmute; the coach can.
   await request(coach.socket, 'mic:set-muted', { participantId: bea.id, muted: true, lock: true });
   assert.equal((await request(bea.socket, 'mic:set-muted', { participantId: bea.id, muted: false })).error?.code, 'mic_locked');
@@ -158,11 +174,12 @@ test('a whole class over the socket: refusals for members, coach controls reach 
   // The summary: the coach gets everyone (JSON and CSV), a member only themselves.
   const full = await (await api('/summary', coachToken)).json();
   const beaRow = full.people.find((p: { identity: string }) => p.identity === 'bea');
-  assert.equal(beaRow.totalReps, 2);
+  assert.equal(beaRow.totalReps, 4);
+  assert.deepEqual([beaRow.totalCameraReps, beaRow.cameraReps], [1, { [beaExercise]: 1 }]);
   assert.equal(full.people.find((p: { identity: string }) => p.identity === 'ian').reps.plank, 1);
   assert.ok(full.peakParticipants >= 3);
   const csv = await (await api('/summary?format=csv', coachToken)).text();
-  assert.match(csv.split('\n')[0]!, /^identity,name,role,level/);
+  assert.match(csv.split('\n')[0]!, /^identity,name,role,level,.*,total_reps,camera_reps,/);
   const own = await (await api('/summary', beaToken)).json();
   assert.deepEqual(own.people.map((p: { identity: string }) => p.identity), ['bea']);
   assert.equal((await api('/summary', await tokenFor('x', 'member', 'demo-yoga'))).status, 403, 'a token for another class');
@@ -173,11 +190,15 @@ test('acknowledged reps survive a backend restart and count on from there', { ti
   const first = await join('dora', 'member', 'advanced', undefined, yoga);
   const { exerciseId } = (await request(first.socket, 'rep:tap', { opId: 'dora-op-0001' })).data;
   await request(first.socket, 'rep:tap', { opId: 'dora-op-0002' });
+  await request(first.socket, 'rep:tap', { opId: 'dora-cam-0001', source: 'camera' });
+  await request(first.socket, 'rep:tap', { opId: 'dora-cam-0002', source: 'camera' });
+  await request(first.socket, 'rep:undo', { opId: 'dora-undo-0001' });
   await server.stop();
 
   server = await startBackend({ DATA_DIR: dataDir });
   const again = await join('dora', 'member', 'advanced', undefined, yoga);
-  assert.deepEqual(again.state.participants[again.id]!.reps, { [exerciseId]: 2 });
+  assert.deepEqual(again.state.participants[again.id]!.reps, { [exerciseId]: 3 });
+  assert.deepEqual(again.state.participants[again.id]!.cameraReps, { [exerciseId]: 1 }, 'camera reps and the correction are replayed');
   assert.equal((await request(again.socket, 'rep:tap', { opId: 'dora-op-0002' })).data.duplicate, true, 'a retry after the restart does not count');
-  assert.equal((await request(again.socket, 'rep:tap', { opId: 'dora-op-0003' })).data.count, 3);
+  assert.equal((await request(again.socket, 'rep:tap', { opId: 'dora-op-0003' })).data.count, 4);
 });

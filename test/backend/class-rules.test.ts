@@ -93,6 +93,38 @@ describe('class rules', () => {
     assert.deepEqual(rules.view().participants.b!.reps, { squat: 2, plank: 1 });
   });
 
+  test('camera reps are marked; a correction takes one back (a camera one first), never below zero', () => {
+    rules.advance('c');
+    rules.recordRep('b', 'cam1', 'squat', 'camera');
+    rules.recordRep('b', 'cam2', 'squat', 'camera');
+    assert.deepEqual(rules.recordRep('b', 'tap1', 'squat', 'tap'), { participantId: 'b', exerciseId: 'squat', count: 3, cameraCount: 2, duplicate: false });
+    assert.equal(rules.recordRep('b', 'cam2', 'squat', 'camera').duplicate, true, 'a retried camera rep never counts twice');
+    assert.deepEqual(rules.checkRep('b', 'undo1', 'undo'), { exerciseId: 'squat', duplicate: false });
+    const undone = rules.recordRep('b', 'undo1', 'squat', 'undo');
+    assert.deepEqual([undone.count, undone.cameraCount], [2, 1]);
+    assert.deepEqual(rules.view().participants.b!.cameraReps, { squat: 1 });
+    rules.recordRep('b', 'undo2', 'squat', 'undo');
+    rules.recordRep('b', 'undo3', 'squat', 'undo');
+    assert.equal(code(() => rules.checkRep('b', 'undo4', 'undo')), 'bad_request', 'nothing left to take back');
+    assert.equal(rules.checkRep('b', 'undo3', 'undo').duplicate, true, 'a retried correction is not refused');
+  });
+
+  test('camera counting: the coach sets it per exercise of the plan; it survives a snapshot and a shorter plan drops it', () => {
+    assert.equal(code(() => rules.setAutoCount('b', 'squat', 'squat')), 'forbidden');
+    assert.equal(code(() => rules.setAutoCount('c', 'nope', 'squat')), 'bad_request');
+    rules.setAutoCount('c', 'squat', 'squat');
+    rules.setAutoCount('c', 'freestyle', 'jumping-jack');
+    assert.deepEqual(rules.view().autoCount, { squat: 'squat', freestyle: 'jumping-jack' });
+    const snap = rules.snapshot();
+    const other = new ClassRules(session, plan);
+    other.restore(JSON.parse(JSON.stringify(snap)));
+    assert.deepEqual(other.view().autoCount, { squat: 'squat', freestyle: 'jumping-jack' });
+    rules.setPlan('c', plan.filter((e) => e.id !== 'squat'));
+    assert.deepEqual(rules.view().autoCount, { freestyle: 'jumping-jack' });
+    rules.setAutoCount('c', 'freestyle', null);
+    assert.deepEqual(rules.view().autoCount, {});
+  });
+
   test('mute: the coach mutes and locks; a member may mute self, unmute unless locked', () => {
     assert.equal(code(() => rules.setMuted('b', 'i', true)), 'forbidden');
     rules.setMuted('c', 'b', true, true);

@@ -16,7 +16,7 @@ test('summary: time present over several visits, reps per exercise, peak without
       { identity: 'ben', displayName: 'Ben', role: 'member', level: 'advanced', joinedAt: at(80), leftAt: at(90) },
     ],
     [
-      { identity: 'ana', exerciseId: 'squats', count: 12 },
+      { identity: 'ana', exerciseId: 'squats', count: 12, cameraCount: 10 },
       { identity: 'ana', exerciseId: 'freestyle', count: 3 },
       { identity: 'ghost', exerciseId: 'squats', count: 9 },
     ],
@@ -31,9 +31,11 @@ test('summary: time present over several visits, reps per exercise, peak without
       ['ben', 10, 1, 0, 'advanced'],
     ],
   );
+  const ana = s.people.find((p) => p.identity === 'ana')!;
+  assert.deepEqual([ana.cameraReps, ana.totalCameraReps], [{ squats: 10 }, 10], 'camera-counted reps are kept apart');
   const csv = summaryToCsv(s).trim().split('\n');
-  assert.equal(csv[0], 'identity,name,role,level,first_joined_at,last_left_at,present_seconds,visits,total_reps,squats,freestyle');
-  assert.match(csv[2]!, /^ana,Ana,member,intermediate,.*,60,2,15,12,3$/);
+  assert.equal(csv[0], 'identity,name,role,level,first_joined_at,last_left_at,present_seconds,visits,total_reps,camera_reps,squats,freestyle');
+  assert.match(csv[2]!, /^ana,Ana,member,intermediate,.*,60,2,15,10,12,3$/);
 });
 
 test('CSV cells are quoted and spreadsheet formulas neutralised', () => {

@@ -25,6 +25,7 @@ const classState = (): ClassStateView => ({
   spotlightId: null,
   breakouts: null,
   timer: null,
+  autoCount: {},
   ended: false,
   participants: { 'p-1': { level: 'beginner', reps: {}, mutedByCoach: false, micLocked: false } },
   hands: [],

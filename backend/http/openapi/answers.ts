@@ -76,6 +76,8 @@ const summarySchema = answer<ClassSummary>()(
         visits: z.number().int(),
         reps: z.record(z.string(), z.number().int()).describe('Reps per exercise id'),
         totalReps: z.number().int(),
+        cameraReps: z.record(z.string(), z.number().int()).describe("Of the reps, those the member's camera counted (in their browser), per exercise id"),
+        totalCameraReps: z.number().int(),
       }),
     ),
   }),
