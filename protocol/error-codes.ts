@@ -42,5 +42,7 @@ export const ErrorCode = {
   MediaPermissionDenied: 'media_permission_denied',
   MediaDeviceUnavailable: 'media_device_unavailable',
   MediaTimeout: 'media_timeout',
+  /** Camera counting: the pose model could not load or run in this browser. */
+  PoseModelFailed: 'pose_model_failed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

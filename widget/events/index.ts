@@ -8,7 +8,7 @@ export interface FitEventMap {
   'fit-joined': CustomEvent<{ participantId: string; role: Role }>;
   'fit-left': CustomEvent<{ reason: string }>;
   'fit-error': CustomEvent<ErrorBody>;
-  'fit-rep': CustomEvent<{ count: number }>;
+  'fit-rep': CustomEvent<{ count: number; source: 'tap' | 'camera' }>;
   /** A chat message arrived live (each once; not fired for history pages). */
   'fit-chat-message': CustomEvent<ChatMessage>;
   /** A burst of reactions from the class, summed per emoji. */

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { ClassMemberChanges, ClassStateUpdate, ClassStateView, Exercise, Level, Mode, Plan, Target, TimerSpec } from '../../protocol/class-state.js';
+import type { ClassMemberChanges, ClassStateUpdate, ClassStateView, Exercise, Level, Mode, Movement, Plan, RepSource, Target, TimerSpec } from '../../protocol/class-state.js';
+import { FREESTYLE } from '../../protocol/class-constants.js';
 import type { RequestName, RequestPayload, ResponseMap } from '../../protocol/signaling.js';
 import { readTimer, type TimerReading } from '../../protocol/timer.js';
 import { FitError } from './fit-error.js';
@@ -83,10 +84,12 @@ export class ClassModel {
     this.changed();
   }
 
-  onRepCounted(participantId: string, exerciseId: string, count: number): void {
+  /** One member's count changed (in the server's order: a correction may lower it). */
+  onRepCounted(participantId: string, exerciseId: string, count: number, cameraCount = 0): void {
     const p = this.state?.participants[participantId];
     if (!p) return;
-    p.reps = { ...p.reps, [exerciseId]: Math.max(count, p.reps[exerciseId] ?? 0) };
+    p.reps = { ...p.reps, [exerciseId]: count };
+    if (cameraCount || p.cameraReps?.[exerciseId]) p.cameraReps = { ...p.cameraReps, [exerciseId]: cameraCount };
     this.changed();
   }
 
@@ -100,6 +103,25 @@ export class ClassModel {
     const index = level ? this.state?.cards[level] : null;
     const exercise = index === null || index === undefined ? undefined : this.state?.plan[index];
     return exercise && level ? { index: index!, exercise, target: exercise.targets[level] } : undefined;
+  }
+
+  /** The exercise a participant's reps count toward now (their card's, or free reps). */
+  currentExerciseId(participantId: string | undefined): string {
+    return this.cardFor(participantId)?.exercise.id ?? FREESTYLE;
+  }
+
+  /** The movement the participant's camera should count now, when the coach turned it on. */
+  autoCountFor(participantId: string | undefined): Movement | undefined {
+    return participantId ? this.state?.autoCount?.[this.currentExerciseId(participantId)] : undefined;
+  }
+
+  /** Of the current reps, those the participant's camera counted. */
+  currentCameraReps(participantId: string | undefined): number {
+    return participantId ? (this.state?.participants[participantId]?.cameraReps?.[this.currentExerciseId(participantId)] ?? 0) : 0;
+  }
+
+  totalCameraReps(participantId: string): number {
+    return Object.values(this.state?.participants[participantId]?.cameraReps ?? {}).reduce((a, b) => a + b, 0);
   }
 
   totalReps(participantId: string): number {
@@ -133,6 +155,8 @@ export class ClassModel {
   spotlight = (participantId: string | null) => this.call('class:spotlight', { participantId });
   remove = (participantId: string) => this.call('class:remove', { participantId });
   end = () => this.call('class:end', {});
+  /** Count an exercise with members' cameras (`null`: stop). */
+  setAutoCount = (exerciseId: string, movement: Movement | null) => this.call('class:auto-count', { exerciseId, movement });
   startBreakouts = () => this.call('breakouts:start', {});
   visitBreakout = (room: Level) => this.call('breakouts:visit', { room });
   endBreakouts = () => this.call('breakouts:end', {});
@@ -148,17 +172,28 @@ export class ClassModel {
   }
 
   /**
-   * One rep. The operation id is made once per tap and reused on every retry, so a lost answer
-   * or a reconnect never counts it twice.
+   * One rep (a tap, or one the member's camera counted). The operation id is made once per rep
+   * and reused on every retry, so a lost answer or a reconnect never counts it twice.
    */
-  async tapRep(): Promise<number> {
+  tapRep(source: RepSource = 'tap'): Promise<number> {
     const opId = crypto.randomUUID();
-    this.pendingTaps++;
+    return this.sendRep(() => this.call('rep:tap', source === 'tap' ? { opId } : { opId, source }), 1);
+  }
+
+  /** Takes back one rep of the current exercise (the camera counted one too many). */
+  undoRep(): Promise<number> {
+    const opId = crypto.randomUUID();
+    return this.sendRep(() => this.call('rep:undo', { opId }), 0);
+  }
+
+  /** Sends (and retries) one rep operation; `pending` is what it adds to the `+n` shown meanwhile. */
+  private async sendRep(send: () => Promise<{ count: number }>, pending: number): Promise<number> {
+    this.pendingTaps += pending;
     this.changed();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const { count } = await this.call('rep:tap', { opId });
+          const { count } = await send();
           return count;
         } catch (err) {
           const retriable = (err as FitError).code === ErrorCode.ServerUnreachable || (err as FitError).code === ErrorCode.NotJoined;
@@ -167,7 +202,7 @@ export class ClassModel {
         }
       }
     } finally {
-      this.pendingTaps--;
+      this.pendingTaps -= pending;
       this.changed();
     }
   }

@@ -7,7 +7,7 @@ import { SignalingClient } from './signaling-client.js';
 
 /** What a rep counter needs from a room: the seat it counts for and the class model. */
 export interface CounterRoom extends EventTarget {
-  readonly state: { phase: RoomPhase; self: Pick<ParticipantInfo, 'id' | 'role'> | undefined; error?: ErrorBody | undefined };
+  readonly state: { phase: RoomPhase; self: Pick<ParticipantInfo, 'id' | 'role'> | undefined; error?: ErrorBody | undefined; localStream?: MediaStream | undefined };
   readonly fitness: ClassModel;
 }
 
@@ -41,7 +41,7 @@ export class ObserverRoom extends EventTarget implements CounterRoom {
     this.signaling = signaling;
     signaling.onNotification('class:members', ({ changes }) => this.fitness.onMembers(changes));
     signaling.onNotification('class:state', (s) => this.fitness.onState(s));
-    signaling.onNotification('rep:counted', ({ participantId, exerciseId, count }) => this.fitness.onRepCounted(participantId, exerciseId, count));
+    signaling.onNotification('rep:counted', ({ participantId, exerciseId, count, cameraCount }) => this.fitness.onRepCounted(participantId, exerciseId, count, cameraCount));
     void this.observe();
   }
 

@@ -456,7 +456,7 @@ export class RoomModel extends EventTarget {
         if (this.s.notice?.code === 'media_moving') this.set({ notice: undefined });
       });
     });
-    signaling.onNotification('rep:counted', ({ participantId, exerciseId, count }) => this.fitness.onRepCounted(participantId, exerciseId, count));
+    signaling.onNotification('rep:counted', ({ participantId, exerciseId, count, cameraCount }) => this.fitness.onRepCounted(participantId, exerciseId, count, cameraCount));
     signaling.onNotification('room:closed', ({ reason }) => {
       const messages: Record<string, string> = {
         replaced: 'You joined this class from another window.',

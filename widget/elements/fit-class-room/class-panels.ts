@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { LEVELS } from '../../../protocol/class-constants.js';
+import { LEVELS, MOVEMENTS, type Movement } from '../../../protocol/class-constants.js';
 import type { Exercise, Level, Plan, Target } from '../../../protocol/class-state.js';
 import type { TimerReading } from '../../../protocol/timer.js';
 import type { ClassModel } from '../../room/class-model.js';
@@ -90,6 +90,7 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
       <button class="chip" data-testid="show-exercise" ?disabled=${!st?.plan.length}
         @click=${() => run(() => fitness.showExercise(ui.exerciseIndex, ui.exerciseLevel === 'all' ? null : ui.exerciseLevel))}>${t('coach.show')}</button>
       <button class="chip" data-testid="next-exercise" ?disabled=${!st?.plan.length} @click=${() => run(() => fitness.advance())}>${t('coach.next')}</button>
+      ${autoCountSelect(fitness, st?.plan[ui.exerciseIndex]?.id, run, t)}
     </div>
     <div class="group" role="group" aria-label=${t('coach.timer')}>
       ${timer && timer.phase !== 'done'
@@ -125,6 +126,17 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
         : html`<button class="chip danger" data-testid="end-class" @click=${() => set({ confirmEnd: true })}>${t('coach.endClass')}</button>`}
     </div>
   </div>`;
+}
+
+/** Camera counting for the exercise picked in the coach's controls: members' browsers count it. */
+function autoCountSelect(fitness: ClassModel, exerciseId: string | undefined, run: Run, t: T): TemplateResult | typeof nothing {
+  if (!exerciseId) return nothing;
+  const current = fitness.state?.autoCount?.[exerciseId] ?? '';
+  return html`<select data-testid="auto-count" aria-label=${t('coach.autoCount')} title=${t('coach.autoCount')}
+    @change=${(e: Event) => run(() => fitness.setAutoCount(exerciseId, ((e.target as HTMLSelectElement).value || null) as Movement | null))}>
+    <option value="" ?selected=${!current}>📷 ${t('coach.autoCount.off')}</option>
+    ${MOVEMENTS.map((m) => html`<option value=${m} ?selected=${current === m}>📷 ${t(`movement.${m}`)}</option>`)}
+  </select>`;
 }
 
 /** The coach's plan editor: exercises with a target per level, in order. */
@@ -169,7 +181,10 @@ export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run
     <select class="mini" data-testid="tile-level" aria-label=${t('tile.level', { name: p.displayName })} @change=${(e: Event) => run(() => fitness.setLevel(p.id, (e.target as HTMLSelectElement).value as Level))}>
       ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l, t)}</option>`)}
     </select>
-    <span class="reps" data-testid="tile-reps" title=${t('tile.reps')}>${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}</span>
+    <span class="reps" data-testid="tile-reps" data-camera=${fitness.totalCameraReps(p.id)}
+      title=${fitness.totalCameraReps(p.id) ? `${t('tile.reps')}; ${t('reps.camera.counted', { n: fitness.totalCameraReps(p.id) })}` : t('tile.reps')}
+      >${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}${fitness.totalCameraReps(p.id) ? html` <span aria-hidden="true">📷</span>` : nothing}</span
+    >
     <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach, lock))}>${t(s.mutedByCoach ? 'chat.unmute' : 'chat.mute')}</button>
     <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${t(fitness.state?.spotlightId === p.id ? 'tile.unspotlight' : 'tile.spotlight')}</button>
     <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>${t('tile.remove')}</button>
@@ -220,7 +235,9 @@ export function coachSummaryView(s: ClassSummary | undefined, t: T = EN): Templa
         ${members.map(
           (m) => html`<tr data-identity=${m.identity}>
             <th scope="row">${m.displayName}</th><td>${m.level ? levelLabel(m.level as Level, t) : '–'}</td><td>${minutes(m.presentSeconds)}</td>
-            ${exercises.map((e) => html`<td class="num">${m.reps[e.id] ?? 0}</td>`)}<td class="num" data-testid="summary-member-total">${m.totalReps}</td>
+            ${exercises.map(
+              (e) => html`<td class="num">${m.reps[e.id] ?? 0}${m.cameraReps?.[e.id] ? html` <small class="camera" data-testid="summary-camera" title=${t('reps.camera.counted', { n: m.cameraReps[e.id]! })}>(📷${m.cameraReps[e.id]})</small>` : nothing}</td>`,
+            )}<td class="num" data-testid="summary-member-total">${m.totalReps}</td>
           </tr>`,
         )}
       </tbody>

@@ -9,7 +9,7 @@ export const styles = css`
     font-family: var(--fit-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     color: var(--_fg);
   }
-  button {
+  .tap {
     width: var(--fit-rep-size, 140px);
     height: var(--fit-rep-size, 140px);
     border-radius: 50%;
@@ -26,7 +26,7 @@ export const styles = css`
     user-select: none;
     transition: transform 80ms ease-out;
   }
-  button:active {
+  button.tap:active {
     transform: scale(0.95);
   }
   button:focus-visible {
@@ -54,5 +54,38 @@ export const styles = css`
   }
   .pending {
     opacity: 0.75;
+  }
+
+  .camera {
+    max-width: max(240px, var(--fit-rep-size, 140px));
+    margin-top: 8px;
+    font-size: 0.8rem;
+    display: grid;
+    gap: 4px;
+  }
+  .camera p {
+    margin: 0;
+  }
+  .camera .hint {
+    font-weight: 650;
+  }
+  .camera .privacy {
+    color: var(--_muted);
+  }
+  .camera-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .camera-actions button {
+    font: inherit;
+    font-size: 0.8rem;
+    padding: 4px 10px;
+    min-height: 32px;
+    border-radius: 999px;
+    border: 1px solid color-mix(in srgb, var(--_fg) 35%, transparent);
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
   }
 `;
