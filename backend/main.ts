@@ -321,7 +321,7 @@ async function main(): Promise<void> {
   }
   const running = await start(config);
   if (config.seedDemo) {
-    running.logger.info(`Demo club: ${running.url}/  ·  coach: ${running.url}/coach.html?class=${DEMO_CLASS_ID}  ·  member: ${running.url}/member.html?class=${DEMO_CLASS_ID}  ·  broadcast: ${running.url}/broadcast.html`);
+    running.logger.info(`Demo club: ${running.url}/  ·  coach: ${running.url}/coach.html?class=${DEMO_CLASS_ID}  ·  member: ${running.url}/member.html?class=${DEMO_CLASS_ID}  ·  broadcast: ${running.url}/broadcast.html  ·  practice (camera counting): ${running.url}/practice.html`);
   }
   const shutdown = (signal: string) => {
     running.logger.info({ signal }, 'shutting down');

@@ -49,3 +49,43 @@ export const Light = {
     return wrap;
   },
 };
+
+// Camera counting, with a stand-in for the pose model that replays a synthetic body (the real
+// model is a chunk of the built bundle; see docs/camera-counting.md).
+import { setPoseEstimatorLoader } from '../widget/pose/camera-counter.js';
+import { cycle, synth } from '../test/widget/pose-synth.js';
+
+function standIn(frames: ReturnType<typeof synth>) {
+  setPoseEstimatorLoader(async () => {
+    let i = 0;
+    const t0 = performance.now();
+    return {
+      inWorker: true,
+      backend: 'stand-in',
+      estimate: async () => ({ ...frames[i++ % frames.length]!, t: performance.now() - t0 }),
+      dispose: () => undefined,
+    };
+  });
+}
+
+/** `auto exercise="squat"` without a class (practice): the camera counts a squat every 1.6 s. */
+export const CameraCounting = {
+  render: () => {
+    standIn(synth(16_000, (t) => ({ drop: 0.9 * cycle(t, 1600) })));
+    const el = counter();
+    el.setAttribute('auto', '');
+    el.setAttribute('exercise', 'squat');
+    return el;
+  },
+};
+
+/** Camera counting when the member's hips leave the frame: the hint asks them to step back. */
+export const CameraStepBack = {
+  render: () => {
+    standIn(synth(120_000, () => ({ drop: 0 }), { hide: [{ from: 500, to: 120_000, keypoints: [11, 12, 13, 14, 15, 16] }] }));
+    const el = counter();
+    el.setAttribute('auto', '');
+    el.setAttribute('exercise', 'squat');
+    return el;
+  },
+};

@@ -75,12 +75,13 @@ export const devViewerTokenSchema = z.object({ streamId: z.string().min(1).max(1
 /** The demo pages run under a strict policy, as a careful club site would: no inline code. */
 const DEMO_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // Camera counting runs its pose model on WebAssembly, which CSP treats as eval unless allowed.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
   "connect-src 'self' ws: wss:",
-  // hls.js (the broadcast player) runs its demuxer in a worker made from a blob.
+  // hls.js (the broadcast player) runs its demuxer in a worker made from a blob; so does the pose model.
   "worker-src 'self' blob:",
   "frame-ancestors 'self'",
 ].join('; ');
