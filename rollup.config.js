@@ -26,6 +26,76 @@ const engineIoBrowserTransports = {
   },
 };
 
+/**
+ * The pose model (issue 11), all lazy: `chunks/pose-estimator-<hash>.js` (what the rep counter
+ * imports), the worker module it starts, the tfjs runtime they share, tfjs-backend-wasm's
+ * binaries and MoveNet's graph + weights, every name content-hashed (immutable URLs). Code finds
+ * the files through two virtual modules whose URLs are resolved against the importing chunk's
+ * import.meta.url, so they come from the server that served the bundle, not the club's page.
+ */
+const POSE_ESTIMATOR = path.resolve('widget/pose/pose-estimator.ts');
+const POSE_WORKER = path.resolve('widget/pose/pose-worker.ts');
+const WIDGET_ENTRY = path.resolve('widget/index.ts');
+const MOVENET = 'node_modules/@vladmandic/human/models/movenet-lightning';
+const TFJS_WASM = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+const shortHash = (buf) => crypto.createHash('sha256').update(buf).digest('base64url').slice(0, 8);
+const poseAssets = {
+  name: 'pose-assets',
+  buildStart() {
+    // Built whether or not the entry imports it yet; loaded after the entry, so it may share the entry's modules.
+    this.emitFile({ type: 'chunk', id: POSE_ESTIMATOR, name: 'pose-estimator', implicitlyLoadedAfterOneOf: [WIDGET_ENTRY] });
+  },
+  resolveId(source) {
+    return source === 'virtual:pose-assets' || source === 'virtual:pose-worker' ? `\0${source}` : null;
+  },
+  load(id) {
+    if (id === '\0virtual:pose-worker') {
+      // Its own entry, strict: nothing else may import from it (its top level starts the model),
+      // and it shares nothing with the widget's entry (a worker has no DOM for the elements).
+      const ref = this.emitFile({ type: 'chunk', id: POSE_WORKER, name: 'pose-worker', preserveSignature: 'strict' });
+      return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+    }
+    if (id !== '\0virtual:pose-assets') return null;
+    // The weights keep the name the graph's weightsManifest gives them, with our hash; the graph
+    // is rewritten to name that file (tfjs fetches weights relative to the graph's URL).
+    const bin = fs.readFileSync(`${MOVENET}.bin`);
+    const binName = `movenet-lightning-${shortHash(bin)}.bin`;
+    this.emitFile({ type: 'asset', fileName: `assets/${binName}`, source: bin });
+    const graph = JSON.parse(fs.readFileSync(`${MOVENET}.json`, 'utf8'));
+    if (graph.weightsManifest.length !== 1 || graph.weightsManifest[0].paths.length !== 1) throw new Error('movenet-lightning.json: expected one weights file');
+    graph.weightsManifest[0].paths = [binName];
+    const model = this.emitFile({ type: 'asset', name: 'movenet-lightning.json', source: JSON.stringify(graph) });
+    const wasm = (name) => this.emitFile({ type: 'asset', name, source: fs.readFileSync(path.join(TFJS_WASM, name)) });
+    const plain = wasm('tfjs-backend-wasm.wasm');
+    const simd = wasm('tfjs-backend-wasm-simd.wasm');
+    // Threads are off (pose-runtime.ts): the threaded name is mapped to the SIMD file and never fetched.
+    return [
+      `export const MODEL_URL = import.meta.ROLLUP_FILE_URL_${model};`,
+      'export const WASM_URLS = {',
+      `  'tfjs-backend-wasm.wasm': import.meta.ROLLUP_FILE_URL_${plain},`,
+      `  'tfjs-backend-wasm-simd.wasm': import.meta.ROLLUP_FILE_URL_${simd},`,
+      `  'tfjs-backend-wasm-threaded-simd.wasm': import.meta.ROLLUP_FILE_URL_${simd},`,
+      '};',
+    ].join('\n');
+  },
+};
+
+/**
+ * tfjs-backend-wasm's Emscripten glue requires Node's fs, path, os, perf_hooks and worker_threads
+ * on code paths browsers never take; its package.json's "browser" map drops them, but not for
+ * requires seen through the CommonJS plugin. Empty modules here, never bare imports in a chunk.
+ */
+const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch']);
+const tfjsNoNodeBuiltins = {
+  name: 'tfjs-no-node-builtins',
+  resolveId(source, importer) {
+    return NODE_BUILTINS.has(source.replace(/^node:/, '')) && importer?.includes(`${path.sep}node_modules${path.sep}@tensorflow${path.sep}`) ? '\0empty-node-builtin' : null;
+  },
+  load(id) {
+    return id === '\0empty-node-builtin' ? 'export default {};' : null;
+  },
+};
+
 const WEBRTC = /[/\\]node_modules[/\\](mediasoup-client|sdp-transform|h264-profile-level-id|awaitqueue|fake-mediastreamtrack|events-alias|debug|ms)[/\\]/;
 
 /** A fresh dist/ per build: chunk names carry content hashes, old ones would pile up. */
@@ -44,7 +114,7 @@ const cleanDist = {
 const versionedEntry = {
   name: 'versioned-entry',
   writeBundle(options, bundle) {
-    const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
+    const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry && c.facadeModuleId === WIDGET_ENTRY);
     const file = path.join(options.dir, entry.fileName);
     const integrity = `sha384-${crypto.createHash('sha384').update(fs.readFileSync(file)).digest('base64')}`;
     fs.writeFileSync(path.join(options.dir, 'fitlive.js'), `// FitLive: the current release. Pin a version with ${entry.fileName} (see fitlive.manifest.json).\nexport * from './${entry.fileName}';\n`);
@@ -60,16 +130,22 @@ export default {
   output: {
     dir: 'dist',
     format: 'es',
-    entryFileNames: 'fitlive.[hash].js',
+    // The pose worker is an entry of its own (a Worker's module), but a lazy file like the chunks.
+    entryFileNames: (chunk) => (chunk.facadeModuleId === WIDGET_ENTRY ? 'fitlive.[hash].js' : 'chunks/[name]-[hash].js'),
     chunkFileNames: 'chunks/[name]-[hash].js',
     // Chunks with telling names: supabase-js (the sign-in, only when a page shows one) and
     // WebRTC (mediasoup-client and its SDP helpers, only for a class room).
-    manualChunks: (id) => (id.includes('/node_modules/@supabase/') ? 'supabase' : WEBRTC.test(id) ? 'webrtc' : undefined),
+    // CommonJS interop helpers get a tiny chunk of their own: left alone they would join the
+    // WebRTC chunk, and the pose worker (tfjs uses them too) would load mediasoup-client for them.
+    manualChunks: (id) =>
+      id.includes('/node_modules/@supabase/') ? 'supabase' : WEBRTC.test(id) ? 'webrtc' : id === '\0commonjsHelpers.js' ? 'commonjs-helpers' : undefined,
     sourcemap: true,
   },
   plugins: [
     cleanDist,
     engineIoBrowserTransports,
+    poseAssets,
+    tfjsNoNodeBuiltins,
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'], extensions: ['.ts', '.js', '.mjs'] }),
     commonjs(),

@@ -51,7 +51,8 @@ test('widget bundle: no validation library (zod stays on the server; the widget 
 const ENTRY_BUDGET_BYTES = 80_000;
 // Strings only mediasoup-client (its handler names) and a pose model would bring.
 const WEBRTC_MARKERS = ['Chrome111', 'ReactNative106'];
-const POSE_MARKERS = ['movenet', 'blazepose', '@vladmandic/human', '@tensorflow/tfjs'];
+// tfjs as minified: its wasm backend's flag and binary names, the converter's GraphModel.
+const POSE_MARKERS = ['movenet', 'blazepose', '@vladmandic/human', '@tensorflow/tfjs', 'tensorflow', 'tfjs-backend-wasm', 'wasm_has_simd_support', 'graphmodel'];
 
 test('widget bundle: within budget (≤ 80 kB gzip before the elements are defined), WebRTC and pose models lazy', () => {
   const main = fs.readFileSync(entry, 'utf8');
@@ -78,4 +79,45 @@ test('widget bundle: fitlive.js re-exports the versioned entry; the SRI hash in 
   for (const c of fs.readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js'))) {
     assert.ok(!/["']\.\.\/fitlive\.js["']/.test(fs.readFileSync(path.join(dist, 'chunks', c), 'utf8')), `${c} imports the unversioned stub`);
   }
+});
+
+/** Static imports of a built chunk, resolved to files, transitively (itself included). */
+function staticGraph(file: string): Set<string> {
+  const seen = new Set([file]);
+  for (const f of seen) {
+    for (const m of fs.readFileSync(f, 'utf8').matchAll(/(?:^|[;}\s])(?:import|export)[^'"()]*?from\s*["'](\.{1,2}\/[^"']+\.js)["']|(?:^|[;}\s])import\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) seen.add(path.resolve(path.dirname(f), (m[1] ?? m[2])!));
+  }
+  return seen;
+}
+
+test('widget bundle: the pose model (issue 11) is lazy: an estimator chunk, a worker that shares nothing with the entry, hashed wasm and model files', () => {
+  const chunks = fs.readdirSync(path.join(dist, 'chunks'));
+  const find = (re: RegExp) => {
+    const name = chunks.find((c) => re.test(c));
+    assert.ok(name, `no chunk matching ${re} in dist/chunks (${chunks.join(', ')})`);
+    return path.join(dist, 'chunks', name);
+  };
+  const estimator = find(/^pose-estimator-[\w-]{8}\.js$/);
+  const worker = find(/^pose-worker-[\w-]{8}\.js$/);
+  const runtime = find(/^pose-runtime-[\w-]{8}\.js$/);
+  const runtimeCode = fs.readFileSync(runtime, 'utf8');
+  for (const marker of ['tfjs-backend-wasm', 'WASM_HAS_SIMD_SUPPORT', 'GraphModel']) assert.ok(runtimeCode.includes(marker), `${path.basename(runtime)} does not look like tfjs (no ${marker})`);
+
+  // The estimator (main thread) loads tfjs only when it has to run the model itself.
+  assert.ok(!staticGraph(estimator).has(runtime), 'the estimator imports the tfjs runtime statically');
+  assert.ok(fs.readFileSync(estimator, 'utf8').includes(`import("./${path.basename(runtime)}")`), 'the estimator imports the runtime lazily (page-thread fallback)');
+  // The worker runs in a worker: never the entry (elements, Lit) nor WebRTC, and no bare module specifiers.
+  const workerGraph = staticGraph(worker);
+  assert.ok(workerGraph.has(runtime));
+  for (const f of workerGraph) {
+    assert.ok(!path.basename(f).startsWith('fitlive.') && !/webrtc|supabase|hls/.test(path.basename(f)), `the pose worker loads ${path.relative(dist, f)}`);
+    const bare = /(?:^|[;}\s])import\s*(?:[\w*{][^'"()]*?from\s*)?["'](?![./])([^"']+)["']/.exec(fs.readFileSync(f, 'utf8'));
+    assert.ok(!bare, `${path.relative(dist, f)} imports "${bare?.[1]}" (a Node built-in left in?)`);
+  }
+  assert.ok(!fs.readFileSync(worker, 'utf8').includes('export'), 'nothing imports from the worker module (its top level starts the model)');
+
+  const assets = fs.readdirSync(path.join(dist, 'assets'));
+  for (const re of [/^tfjs-backend-wasm-simd-[\w-]{8}\.wasm$/, /^tfjs-backend-wasm-[\w-]{8}\.wasm$/, /^movenet-lightning-[\w-]{8}\.json$/, /^movenet-lightning-[\w-]{8}\.bin$/]) assert.ok(assets.some((a) => re.test(a)), `no ${re} in dist/assets (${assets.join(', ')})`);
+  const size = (f: string) => `${kB(fs.statSync(f).size)} (${kB(gz(f))} gzip)`;
+  console.log(`pose (lazy): estimator ${size(estimator)}, worker ${size(worker)}, runtime ${size(runtime)}; ${assets.map((a) => `${a.replace(/-[\w-]{8}(\.\w+)$/, '$1')} ${size(path.join(dist, 'assets', a))}`).join(', ')}`);
 });
