@@ -121,3 +121,26 @@ describe('RepDetector: hints', () => {
     expect(() => new RepDetector('burpee' as Movement)).to.throw(/Unknown movement/);
   });
 });
+
+describe('RepDetector on recorded model output', () => {
+  // Real MoveNet output (test/support/record-pose-fixture.ts): a public-domain photo moved down
+  // and up by about a torso length in front of Chromium's fake camera; each .meta.json says how.
+  for (const name of ['bob-2s', 'bob-2s-pause']) {
+    it(`${name}: counts exactly the recorded cycles as squats`, async () => {
+      const frames = (await (await fetch(`/test/fixtures/pose/${name}.json`)).json()) as PoseFrame[];
+      const meta = (await (await fetch(`/test/fixtures/pose/${name}.meta.json`)).json()) as { expectedCycles: number };
+      const r = run('squat', frames);
+      expect(r.count).to.equal(meta.expectedCycles);
+      // No double counts: reps are at least most of a period apart.
+      r.countedAt.slice(1).forEach((t, i) => expect(t - r.countedAt[i]!).to.be.greaterThan(1500));
+      // Lunges (a smaller drop) count them too; push-ups and jumping jacks (arms) do not.
+      expect(run('lunge', frames).count).to.equal(meta.expectedCycles);
+      expect(run('jumping-jack', frames).count).to.equal(0);
+    });
+  }
+
+  it('bob-2s at half the frame rate (a slow device) still counts every cycle', async () => {
+    const frames = (await (await fetch('/test/fixtures/pose/bob-2s.json')).json()) as PoseFrame[];
+    expect(run('squat', frames.filter((_, i) => i % 2 === 0)).count).to.equal(5);
+  });
+});
