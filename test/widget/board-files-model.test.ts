@@ -6,6 +6,7 @@ import { BoardModel, simplifyStroke, type BoardPoint } from '../../widget/room/b
 import { FilesModel, formatBytes, precheckFile, sharedTypeOf, type Uploader } from '../../widget/room/files-model.js';
 import { FitError } from '../../widget/room/fit-error.js';
 import { nextTextPosition } from '../../widget/elements/fit-class-room/fit-board.js';
+import { boardNoticeText, filesNoticeText } from '../../widget/elements/fit-class-room/board-files-panels.js';
 
 /* The DOM-free board and files models, with a scripted channel instead of a server. */
 
@@ -147,6 +148,8 @@ describe('BoardModel', () => {
     expect(await m.draw(text('t2'))).to.equal(undefined);
     expect(ids(m)).to.deep.equal(['t1']);
     expect(m.state.notice?.code).to.equal('forbidden');
+    expect(m.state.notice?.problem).to.equal('forbidden');
+    expect(boardNoticeText(m.state.notice!)).to.equal('Only the coach can change the board.');
   });
 
   it('undo and clear wait for draws on their way and match the server', async () => {
@@ -267,8 +270,11 @@ describe('FilesModel', () => {
     expect(sharedTypeOf({ name: 'plan.PDF', size: 1, type: '' })).to.equal('application/pdf');
     expect(sharedTypeOf({ name: 'plan.docx', size: 1, type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' })).to.equal(undefined);
     expect(precheckFile({ name: 'a.gif', size: 10, type: 'image/gif' })?.code).to.equal('unsupported_media_type');
-    expect(precheckFile({ name: 'a.png', size: 0, type: 'image/png' })?.code).to.equal('bad_request');
-    expect(precheckFile({ name: 'a.png', size: SHARED_FILE_MAX_BYTES + 1, type: 'image/png' })?.message).to.contain('10 MB');
+    expect(precheckFile({ name: 'a.png', size: 0, type: 'image/png' })).to.include({ code: 'bad_request', problem: 'empty' });
+    // The model names the problem; the element words it (English as it always read).
+    const tooBig = precheckFile({ name: 'a.png', size: SHARED_FILE_MAX_BYTES + 1, type: 'image/png' })!;
+    expect(tooBig.problem).to.equal('too_large');
+    expect(filesNoticeText(tooBig)).to.equal('a.png is 10 MB: files can be up to 10 MB.');
     expect(precheckFile({ name: 'a.webp', size: 10, type: 'image/webp' })).to.equal(undefined);
     expect(formatBytes(1536)).to.equal('2 KB');
     expect(formatBytes(2.5 * 1024 * 1024)).to.equal('2.5 MB');
@@ -308,9 +314,15 @@ describe('FilesModel', () => {
     expect(m.state.notice?.code).to.equal('unsupported_media_type');
     answer = { status: 403, body: { error: { code: 'forbidden', message: 'Only the coach can share files' } } };
     await m.share(pdf);
-    expect(m.state.notice?.message).to.equal('Only the coach can share files.');
+    expect(m.state.notice?.problem).to.equal('forbidden');
+    expect(filesNoticeText(m.state.notice!)).to.equal('Only the coach can share files.');
     answer = { status: 0, body: undefined };
     await m.share(pdf);
     expect(m.state.notice?.code).to.equal('server_unreachable');
+    expect(filesNoticeText(m.state.notice!)).to.equal('The upload did not reach the class server. Check the connection and try again.');
+    answer = { status: 500, body: undefined };
+    await m.share(pdf);
+    expect(m.state.notice).to.include({ code: 'internal_error', problem: 'failed' });
+    expect(filesNoticeText(m.state.notice!)).to.equal('The server answered 500.');
   });
 });

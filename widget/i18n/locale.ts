@@ -1,17 +1,54 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { en, type Catalog, type MessageKey } from './en.js';
-import { es } from './es.js';
 
 /**
  * The one localisation layer of the widget. Every element asks it for its texts; the language is
  * the element's own `lang`, else the nearest ancestor's (across shadow roots), else the page's,
  * else the browser's. English and Spanish ship; other languages fall back to English.
  *
+ * English is in the bundle; another language's catalog is its own chunk, loaded the first time an
+ * element resolves to it (English shows until it arrives, then the elements re-render).
+ *
  * A small layer of our own rather than @lit/localize: that sets one locale for the whole page,
  * and a club page may show a Spanish class next to an English one.
  */
-const CATALOGS: Record<string, Catalog> = { en, es };
 export type Locale = 'en' | 'es';
+/** The catalogs loaded so far. */
+const CATALOGS: Partial<Record<Locale, Catalog>> = { en };
+/** Each other language as a lazy chunk (es.ts is typed against en.ts, so a missing key fails tsc). */
+const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<Catalog>> = {
+  es: () => import('./es.js').then((m) => m.es),
+};
+const loading = new Map<Locale, Promise<void>>();
+
+/** Whether a language's texts are in (English always is). */
+export function hasLocale(locale: Locale): boolean {
+  return !!CATALOGS[locale];
+}
+
+/**
+ * Loads a language's catalog, once; the elements waiting for it re-render when it arrives. A
+ * failed load (offline) leaves English and is tried again by the next element that needs it.
+ */
+export function loadLocale(locale: Locale): Promise<void> {
+  if (locale === 'en' || CATALOGS[locale]) return Promise.resolve();
+  let p = loading.get(locale);
+  if (!p) {
+    p = LOADERS[locale]().then(
+      (catalog) => {
+        CATALOGS[locale] = catalog;
+        loading.delete(locale);
+        for (const h of hosts) if (h.locale === locale) h.host.requestUpdate();
+      },
+      (err: unknown) => {
+        loading.delete(locale);
+        throw err;
+      },
+    );
+    loading.set(locale, p);
+  }
+  return p;
+}
 
 type Params<K extends MessageKey> = (typeof en)[K] extends (p: infer P) => string ? [P] : [];
 
@@ -29,7 +66,7 @@ function pick(tag: string | null | undefined): Locale {
   return base === 'es' ? 'es' : 'en';
 }
 
-/** A text in a locale. */
+/** A text in a locale (in English while that locale's catalog is still loading). */
 export function translate<K extends MessageKey>(locale: Locale, key: K, ...params: Params<K>): string {
   const entry = (CATALOGS[locale] ?? en)[key] as string | ((p: unknown) => string);
   return typeof entry === 'function' ? entry(params[0]) : entry;
@@ -56,7 +93,7 @@ function watch(): void {
 export class LocaleController implements ReactiveController {
   locale: Locale = 'en';
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
   }
 
@@ -64,6 +101,7 @@ export class LocaleController implements ReactiveController {
     this.locale = localeOf(this.host);
     hosts.add(this);
     watch();
+    this.load();
   }
 
   hostDisconnected(): void {
@@ -75,6 +113,16 @@ export class LocaleController implements ReactiveController {
     if (next === this.locale) return;
     this.locale = next;
     this.host.requestUpdate();
+    this.load();
+  }
+
+  /** The language the texts are in now: `locale`, or English while its catalog loads. */
+  get shown(): Locale {
+    return hasLocale(this.locale) ? this.locale : 'en';
+  }
+
+  private load(): void {
+    if (!hasLocale(this.locale)) void loadLocale(this.locale).catch(() => undefined);
   }
 
   /** A text in the element's language (an arrow: templates outside the element get it as is). */
@@ -86,8 +134,9 @@ export class LocaleController implements ReactiveController {
    * language, the translation for its stable code when there is one.
    */
   readonly error = (err: { code: string; message: string }, english?: string): string => {
-    if (this.locale === 'en') return english ?? err.message;
-    return errorText(this.locale, err.code) ?? english ?? err.message;
+    const locale = this.shown;
+    if (locale === 'en') return english ?? err.message;
+    return errorText(locale, err.code) ?? english ?? err.message;
   };
 }
 

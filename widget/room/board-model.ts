@@ -21,7 +21,16 @@ export interface BoardViewState {
   /** Draws, undos or clears waiting for the server. */
   busy: boolean;
   /** The last refusal worth showing (board full, not the coach, connection lost). */
-  notice: ErrorBody | undefined;
+  notice: BoardNotice | undefined;
+}
+
+/**
+ * A refusal: the code, the server's message, and for the problems the element words itself a
+ * stable `problem` (`board.error.<problem>`; `max` for a full board).
+ */
+export interface BoardNotice extends ErrorBody {
+  problem?: 'full' | 'dropped' | 'forbidden' | undefined;
+  max?: number | undefined;
 }
 
 export interface BoardOptions {
@@ -33,16 +42,16 @@ export interface BoardOptions {
 
 const RETRIABLE: readonly string[] = [ErrorCode.ServerUnreachable, ErrorCode.NotJoined];
 
-/** Clear words for the board's refusals (the server's message is the fallback). */
-export function boardErrorMessage(err: ErrorBody): string {
+/** A refusal as a notice: the problems with words of their own get a stable name. */
+export function boardNotice(err: ErrorBody): BoardNotice {
   switch (err.code) {
     case ErrorCode.ServerUnreachable:
     case ErrorCode.NotJoined:
-      return 'The board could not be updated: the connection dropped.';
+      return { ...err, problem: 'dropped' };
     case ErrorCode.Forbidden:
-      return 'Only the coach can change the board.';
+      return { ...err, problem: 'forbidden' };
     default:
-      return err.message;
+      return err;
   }
 }
 
@@ -64,7 +73,7 @@ export class BoardModel {
   private visible = true;
   private unseen = false;
   private busyOps = 0;
-  private notice: ErrorBody | undefined;
+  private notice: BoardNotice | undefined;
   private view: BoardViewState = { items: [], version: 0, loaded: false, unseen: false, busy: false, notice: undefined };
   private resyncing: Promise<void> | undefined;
   private readonly newId: () => string;
@@ -180,7 +189,7 @@ export class BoardModel {
   /** Shows an item at once and sends it; it stays if the server takes it, and goes if refused. */
   async draw(item: BoardItem): Promise<BoardItem | undefined> {
     if (this.confirmed.length + this.pending.length >= BOARD_MAX_ITEMS) {
-      this.notice = { code: ErrorCode.BadRequest, message: `The board is full (${BOARD_MAX_ITEMS} items): clear it first.` };
+      this.notice = { code: ErrorCode.BadRequest, message: '', problem: 'full', max: BOARD_MAX_ITEMS };
       this.commit(false);
       return undefined;
     }
@@ -214,7 +223,7 @@ export class BoardModel {
           continue;
         }
         this.pending = this.pending.filter((i) => i.id !== item.id);
-        this.notice = { code: e.code, message: boardErrorMessage(e) };
+        this.notice = boardNotice(e);
         return undefined;
       }
     }
@@ -250,7 +259,7 @@ export class BoardModel {
         this.acknowledged(version);
       } catch (err) {
         const e = toErrorBody(err);
-        this.notice = { code: e.code, message: boardErrorMessage(e) };
+        this.notice = boardNotice(e);
         // What the server has now, whatever we showed.
         await this.resync();
       }
@@ -370,5 +379,5 @@ function rdp(points: readonly BoardPoint[], tolerance: number, aspect: number): 
 
 function toErrorBody(err: unknown): ErrorBody {
   const e = err as { code?: unknown; message?: unknown };
-  return { code: typeof e?.code === 'string' ? e.code : ErrorCode.Internal, message: typeof e?.message === 'string' ? e.message : 'The board could not be updated' };
+  return { code: typeof e?.code === 'string' ? e.code : ErrorCode.Internal, message: typeof e?.message === 'string' ? e.message : '' };
 }

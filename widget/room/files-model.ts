@@ -21,10 +21,25 @@ export interface FilesState {
   loaded: boolean;
   /** The coach's upload on its way. */
   upload: UploadProgress | undefined;
-  /** Why the last upload (or refresh) failed, in plain words. */
-  notice: ErrorBody | undefined;
+  /** Why the last upload failed (a stable `problem` the element words). */
+  notice: FilesNotice | undefined;
   /** Files shared while the list was not on screen. */
   unseen: number;
+}
+
+/**
+ * Why a file was not shared, as stable names the element words (`files.error.<problem>`; English
+ * as these were always worded). `failed`: anything else, with the server's `message` or `status`.
+ */
+export type FilesProblem = 'type' | 'empty' | 'too_large' | 'forbidden' | 'unreachable' | 'expired' | 'notJoined' | 'failed';
+
+/** A refusal: the error code, the server's message (may be empty) and the problem by name. */
+export interface FilesNotice extends ErrorBody {
+  problem: FilesProblem;
+  /** The picked file, when the check before sending refused it. */
+  file?: { name: string; size: number } | undefined;
+  /** The HTTP status of a refusal without an error body. */
+  status?: number | undefined;
 }
 
 /** Where to send an upload and as whom. */
@@ -72,31 +87,23 @@ export function sharedTypeOf(file: FileLike): string | undefined {
 }
 
 /** Checks a file before it is sent: the server checks again (by its bytes). */
-export function precheckFile(file: FileLike): ErrorBody | undefined {
-  if (!sharedTypeOf(file)) return { code: ErrorCode.UnsupportedMediaType, message: filesErrorMessage({ code: ErrorCode.UnsupportedMediaType, message: '' }) };
-  if (!(file.size > 0)) return { code: ErrorCode.BadRequest, message: 'That file is empty.' };
-  if (file.size > SHARED_FILE_MAX_BYTES) {
-    return { code: ErrorCode.PayloadTooLarge, message: `${file.name} is ${formatBytes(file.size)}: files can be up to ${formatBytes(SHARED_FILE_MAX_BYTES)}.` };
-  }
+export function precheckFile(file: FileLike): FilesNotice | undefined {
+  if (!sharedTypeOf(file)) return { code: ErrorCode.UnsupportedMediaType, message: '', problem: 'type' };
+  if (!(file.size > 0)) return { code: ErrorCode.BadRequest, message: '', problem: 'empty' };
+  if (file.size > SHARED_FILE_MAX_BYTES) return { code: ErrorCode.PayloadTooLarge, message: '', problem: 'too_large', file: { name: file.name, size: file.size } };
   return undefined;
 }
 
-/** Clear words for upload failures (the server's message is the fallback). */
-export function filesErrorMessage(err: ErrorBody): string {
-  switch (err.code) {
-    case ErrorCode.UnsupportedMediaType:
-      return 'Share a PDF or an image (PNG, JPEG or WebP).';
-    case ErrorCode.PayloadTooLarge:
-      return `Files can be up to ${formatBytes(SHARED_FILE_MAX_BYTES)}.`;
-    case ErrorCode.Forbidden:
-      return 'Only the coach can share files.';
-    case ErrorCode.ServerUnreachable:
-      return 'The upload did not reach the class server. Check the connection and try again.';
-    case ErrorCode.TokenExpired:
-      return 'Your access has expired: rejoin the class to share files.';
-    default:
-      return err.message || 'The file could not be shared.';
-  }
+/** An upload failure as a notice: the codes with words of their own get a problem name. */
+export function filesNotice(err: ErrorBody, status?: number): FilesNotice {
+  const problem = ({
+    [ErrorCode.UnsupportedMediaType]: 'type',
+    [ErrorCode.PayloadTooLarge]: 'too_large',
+    [ErrorCode.Forbidden]: 'forbidden',
+    [ErrorCode.ServerUnreachable]: 'unreachable',
+    [ErrorCode.TokenExpired]: 'expired',
+  } as Partial<Record<string, FilesProblem>>)[err.code];
+  return { code: err.code, message: err.message, problem: problem ?? 'failed', status };
 }
 
 /** "820 B", "14 KB", "2.4 MB". */
@@ -137,7 +144,7 @@ export const xhrUploader: Uploader = ({ url, token, body, onProgress }) =>
 /**
  * Files the coach shares with the class, DOM-free: the list (each file once, newest first) from
  * `files:list` and `file:shared`; links resolved against the server and refreshed before they
- * expire; the coach's upload with a pre-check, progress and plain-words errors.
+ * expire; the coach's upload with a pre-check, progress and refusals by stable name (the element words them).
  */
 export class FilesModel {
   private s: FilesState = { files: [], loaded: false, upload: undefined, notice: undefined, unseen: 0 };
@@ -228,7 +235,7 @@ export class FilesModel {
   }
 
   /** Checks a file before it goes: undefined when it may be sent; otherwise shows and returns why not. */
-  check(file: FileLike): ErrorBody | undefined {
+  check(file: FileLike): FilesNotice | undefined {
     const problem = precheckFile(file);
     this.set({ notice: problem });
     return problem;
@@ -240,7 +247,7 @@ export class FilesModel {
     if (this.check(file)) return undefined;
     const target = this.target;
     if (!target?.server || !target.token) {
-      this.set({ notice: { code: ErrorCode.NotJoined, message: 'Join the class first.' } });
+      this.set({ notice: { code: ErrorCode.NotJoined, message: '', problem: 'notJoined' } });
       return undefined;
     }
     const url = new URL(`/api/v1/classes/${encodeURIComponent(target.classId)}/files`, target.server);
@@ -263,12 +270,12 @@ export class FilesModel {
         return shared;
       }
       const code = error?.code ?? (status === 0 ? ErrorCode.ServerUnreachable : status === 413 ? ErrorCode.PayloadTooLarge : status === 415 ? ErrorCode.UnsupportedMediaType : status === 403 ? ErrorCode.Forbidden : ErrorCode.Internal);
-      this.set({ upload: undefined, notice: { code, message: filesErrorMessage({ code, message: error?.message ?? `The server answered ${status}.` }) } });
+      this.set({ upload: undefined, notice: filesNotice({ code, message: error?.message ?? '' }, error ? undefined : status) });
       return undefined;
     } catch (err) {
       const e = err as { code?: string; message?: string };
       const code = e?.code ?? ErrorCode.ServerUnreachable;
-      this.set({ upload: undefined, notice: { code, message: filesErrorMessage({ code, message: e?.message ?? '' }) } });
+      this.set({ upload: undefined, notice: filesNotice({ code, message: e?.message ?? '' }) });
       return undefined;
     }
   }

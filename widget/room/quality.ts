@@ -1,4 +1,5 @@
 import type { QualityReport } from '../../protocol/signaling.js';
+import { englishTexts, type Texts } from '../i18n/locale.js';
 
 /*
  * Connection quality, DOM-free: raw RTCStats (from one getStats per transport every couple of
@@ -276,18 +277,27 @@ export function ownReport(recv: ReceiveSummary | undefined, send: SendSummary | 
   return report;
 }
 
-const LEVEL_WORDS: Record<QualityLevel, string> = { good: 'Good', fair: 'Fair', poor: 'Poor' };
+type T = Texts['t'];
+type Metrics = Partial<QualityReport> & QualityMetrics & { kbps?: number | undefined };
 
-/** Words for a badge's label and tooltip, e.g. "Connection fair: 320 ms round trip, 3% loss, …". */
-export function describeQuality(level: QualityLevel, m: Partial<QualityReport> & QualityMetrics & { kbps?: number | undefined }, prefix = 'Connection'): string {
+/** The verdict and the numbers, e.g. "fair: 320 ms round trip, 3% loss, …", in the texts' language. */
+export function qualitySummary(level: QualityLevel, m: Metrics, t: T = englishTexts.t): string {
   const parts: string[] = [];
-  if (m.rttMs !== undefined) parts.push(`${Math.round(m.rttMs)} ms round trip`);
-  if (m.lossPct !== undefined) parts.push(`${m.lossPct}% loss`);
-  if (m.jitterMs !== undefined) parts.push(`${Math.round(m.jitterMs)} ms jitter`);
+  if (m.rttMs !== undefined) parts.push(t('quality.rtt', { ms: Math.round(m.rttMs) }));
+  if (m.lossPct !== undefined) parts.push(t('quality.loss', { pct: m.lossPct }));
+  if (m.jitterMs !== undefined) parts.push(t('quality.jitter', { ms: Math.round(m.jitterMs) }));
   if (m.width && m.height) parts.push(`${m.width}×${m.height}`);
-  if (m.fps !== undefined) parts.push(`${Math.round(m.fps)} fps`);
+  if (m.fps !== undefined) parts.push(t('quality.fps', { fps: Math.round(m.fps) }));
   const kbps = m.kbps ?? m.downKbps;
-  if (kbps !== undefined) parts.push(`${Math.round(kbps)} kbps`);
-  if (m.audioOnly) parts.push('audio only');
-  return `${prefix} ${LEVEL_WORDS[level].toLowerCase()}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  if (kbps !== undefined) parts.push(t('quality.kbps', { kbps: Math.round(kbps) }));
+  if (m.audioOnly) parts.push(t('quality.audioOnly'));
+  return `${t(`quality.${level}`)}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/**
+ * Words for a badge's label and tooltip, e.g. "Connection fair: 320 ms round trip, 3% loss, …"
+ * (`prefix` defaults to "Connection" in the texts' language).
+ */
+export function describeQuality(level: QualityLevel, m: Metrics, prefix?: string, t: T = englishTexts.t): string {
+  return `${prefix ?? t('quality.connection')} ${qualitySummary(level, m, t)}`;
 }

@@ -24,15 +24,19 @@ export interface ReactionsOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
-/** Accessible names of the reactions (the emoji alone reads badly in a screen reader). */
-export const REACTION_LABELS: Record<Reaction, string> = {
-  '👏': 'Applause',
-  '💪': 'Strong',
-  '🔥': 'On fire',
-  '❤️': 'Love it',
-  '🎉': 'Celebrate',
-  '😅': 'Phew',
-};
+/**
+ * A stable id per reaction: the element words it (`reaction.<id>` in the catalogs), since the
+ * emoji alone reads badly in a screen reader.
+ */
+export const REACTION_IDS = {
+  '👏': 'applause',
+  '💪': 'strong',
+  '🔥': 'fire',
+  '❤️': 'love',
+  '🎉': 'celebrate',
+  '😅': 'phew',
+} as const satisfies Record<Reaction, string>;
+export type ReactionId = (typeof REACTION_IDS)[Reaction];
 
 /**
  * Reactions, DOM-free: sends one, and turns the server's aggregated bursts (`{counts}`, a few a
@@ -40,7 +44,7 @@ export const REACTION_LABELS: Record<Reaction, string> = {
  */
 export class ReactionsModel {
   floaters: readonly Floater[] = [];
-  /** Shown briefly when the server says "too fast". */
+  /** Shown briefly when the server says "too fast" (code `rate_limited`; the element words it). */
   notice: ErrorBody | undefined;
   private channel: ClassChannel | undefined;
   private nextId = 1;
@@ -73,7 +77,7 @@ export class ReactionsModel {
       await this.channel.request('reaction:send', { emoji });
     } catch (err) {
       if ((err as FitError).code !== ErrorCode.RateLimited) throw err;
-      this.notice = { code: ErrorCode.RateLimited, message: 'Easy there! A few reactions a second is the limit.' };
+      this.notice = { code: ErrorCode.RateLimited, message: (err as FitError).message ?? '' };
       this.changed();
       if (this.noticeTimer !== undefined) this.o.clearTimer(this.noticeTimer);
       this.noticeTimer = this.o.setTimer(() => {

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { HeartbeatAnswer, PlaybackInfo } from '../../protocol/streams.js';
+import { en, type MessageKey } from '../i18n/en.js';
 
 /**
  * The DOM-free side of `<fit-live-stream>`: asks the backend what to play
@@ -64,32 +65,35 @@ export interface StreamOptions {
   retryMs?: number;
 }
 
-/** Plain-words messages for the codes a viewer can meet. */
-export function streamErrorMessage(error: ErrorBody): string {
+/** The catalog keys of the viewer's error messages (`stream.error.*`). */
+export type StreamErrorKey = Extract<MessageKey, `stream.error.${string}`>;
+
+/** The message key for the codes a viewer can meet (`stream.error.other`: the server's message, if any). */
+export function streamErrorKey(error: Pick<ErrorBody, 'code'>): StreamErrorKey {
   switch (error.code) {
     case ErrorCode.StreamNotFound:
-      return 'This stream does not exist (or was removed).';
     case ErrorCode.NotFound:
-      return 'This recording does not exist (or was removed).';
     case ErrorCode.StreamFull:
-      return 'This stream is full right now. Try again in a moment.';
     case ErrorCode.StreamNotLive:
-      return 'This stream is not live.';
     case ErrorCode.TokenExpired:
-      return 'Your viewing link has expired. Reload the page to get a new one.';
+    case ErrorCode.Forbidden:
+    case ErrorCode.ServerUnreachable:
+    case ErrorCode.MediaError:
+      return `stream.error.${error.code}`;
     case ErrorCode.TokenInvalid:
     case ErrorCode.Unauthorized:
-      return 'You are not signed in to watch this stream.';
-    case ErrorCode.Forbidden:
+      return 'stream.error.unauthorized';
     case ErrorCode.OriginNotAllowed:
-      return 'This stream cannot be watched here.';
-    case ErrorCode.ServerUnreachable:
-      return 'Cannot reach the stream server. Retrying…';
-    case ErrorCode.MediaError:
-      return 'The video could not be played in this browser.';
+      return 'stream.error.forbidden';
     default:
-      return error.message || 'Something went wrong with this stream.';
+      return 'stream.error.other';
   }
+}
+
+/** Plain-words messages for the codes a viewer can meet, in English (`fit-error`'s message). */
+export function streamErrorMessage(error: ErrorBody): string {
+  const key = streamErrorKey(error);
+  return key === 'stream.error.other' ? error.message || en[key] : en[key];
 }
 
 /** Errors that a retry cannot fix without a new token or a different stream. */
@@ -208,10 +212,13 @@ export class StreamModel extends EventTarget {
     else if (!playing) this.clear('heartbeat');
   }
 
-  /** The video could not be decoded or loaded at all (not an auth problem). */
-  mediaFailed(message: string): void {
+  /**
+   * The video could not be decoded or loaded at all (not an auth problem). `detail` says why, for
+   * developers (the viewer reads the words for `media_error`).
+   */
+  mediaFailed(detail: string): void {
     this.stopTimers();
-    this.set({ phase: 'error', error: { code: ErrorCode.MediaError, message } });
+    this.set({ phase: 'error', error: { code: ErrorCode.MediaError, message: detail } });
   }
 
   dispose(): void {

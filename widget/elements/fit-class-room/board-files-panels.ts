@@ -1,8 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { SHARED_FILE_MAX_BYTES } from '../../../protocol/social-constants.js';
 import type { SharedFile } from '../../../protocol/social.js';
-import type { BoardModel } from '../../room/board-model.js';
-import { SHARED_FILE_ACCEPT, fileKind, formatBytes, type FilesModel } from '../../room/files-model.js';
+import { englishTexts, type Texts } from '../../i18n/locale.js';
+import type { BoardModel, BoardNotice } from '../../room/board-model.js';
+import { SHARED_FILE_ACCEPT, fileKind, formatBytes, type FilesModel, type FilesNotice } from '../../room/files-model.js';
 
 /*
  * Templates for the whiteboard and the shared files in <fit-class-room>. The board itself is the
@@ -16,6 +18,30 @@ export interface BoardPanelContext {
   amCoach: boolean;
   open: boolean;
   setOpen(open: boolean): void;
+  /** The room's texts (English by default). */
+  i18n?: Texts;
+}
+
+/** A board refusal in words: ours for the problems the model names, else the server's message. */
+export function boardNoticeText(n: BoardNotice, i18n: Texts = englishTexts): string {
+  const { t } = i18n;
+  if (n.problem === 'full') return t('board.error.full', { max: n.max ?? 0 });
+  if (n.problem) return t(`board.error.${n.problem}`);
+  return i18n.error(n, n.message || t('board.error.failed'));
+}
+
+/** Why a file could not be shared, in words (English as the model's codes were always worded). */
+export function filesNoticeText(n: FilesNotice, i18n: Texts = englishTexts): string {
+  const { t } = i18n;
+  const max = formatBytes(SHARED_FILE_MAX_BYTES);
+  switch (n.problem) {
+    case 'too_large':
+      return n.file ? t('files.error.fileTooLarge', { name: n.file.name, size: formatBytes(n.file.size), max }) : t('files.error.tooLarge', { max });
+    case 'failed':
+      return i18n.error(n, n.message || (n.status ? t('files.error.status', { status: n.status }) : t('files.error.failed')));
+    default:
+      return t(`files.error.${n.problem}`);
+  }
 }
 
 /**
@@ -24,19 +50,21 @@ export interface BoardPanelContext {
  * while folded.
  */
 export function boardPanel(c: BoardPanelContext): TemplateResult | typeof nothing {
+  const i18n = c.i18n ?? englishTexts;
+  const { t } = i18n;
   const st = c.board.state;
   if (!c.amCoach && !st.items.length && !st.unseen) return nothing;
   return html`<section part="board" class="board-panel" data-testid="board" data-open=${c.open} data-version=${st.version} aria-labelledby="board-title">
     <div class="panel-head">
-      <h3 id="board-title">Board</h3>
+      <h3 id="board-title">${t('board.title')}</h3>
       ${!c.open && st.unseen
-        ? html`<span part="board-unseen" class="unread" data-testid="board-unseen" role="status" aria-label="The board changed">new</span>`
+        ? html`<span part="board-unseen" class="unread" data-testid="board-unseen" role="status" aria-label=${t('board.changed')}>${t('board.new')}</span>`
         : nothing}
       ${st.notice
-        ? html`<span class="panel-notice" role="alert" data-testid="board-notice" data-code=${st.notice.code}>${st.notice.message}</span>`
+        ? html`<span class="panel-notice" role="alert" data-testid="board-notice" data-code=${st.notice.code}>${boardNoticeText(st.notice, i18n)}</span>`
         : nothing}
       <button class="mini panel-toggle" data-testid="board-toggle" aria-expanded=${c.open} aria-controls="board-body" @click=${() => c.setOpen(!c.open)}>
-        ${c.open ? 'Hide' : c.amCoach ? 'Open board' : 'Show'}
+        ${t(c.open ? 'board.hide' : c.amCoach ? 'board.open' : 'board.show')}
       </button>
     </div>
     <div id="board-body" ?hidden=${!c.open}>
@@ -54,10 +82,14 @@ export interface FilesPanelContext {
   openExpired(file: SharedFile): void;
   /** The coach picked a file. */
   pick(file: File): void;
+  /** The room's texts (English by default). */
+  i18n?: Texts;
 }
 
 /** "Files": what the coach shared (newest first), and for the coach "Share a file". */
 export function filesPanel(c: FilesPanelContext): TemplateResult | typeof nothing {
+  const i18n = c.i18n ?? englishTexts;
+  const { t } = i18n;
   const st = c.files.state;
   if (!c.amCoach && !st.files.length) return nothing;
   const up = st.upload;
@@ -70,16 +102,16 @@ export function filesPanel(c: FilesPanelContext): TemplateResult | typeof nothin
   };
   return html`<section part="files" class="files-panel" data-testid="files" aria-labelledby="files-title">
     <div class="panel-head">
-      <h3 id="files-title">Files</h3>
+      <h3 id="files-title">${t('files.title')}</h3>
       ${c.amCoach
         ? html`<label part="file-share" class="chip file-share ${up ? 'busy' : ''}" data-testid="file-share" aria-disabled=${!!up}>
-            ${up ? 'Uploading…' : 'Share a file'}
+            ${t(up ? 'files.uploading' : 'files.share')}
             <input
               class="sr-only"
               type="file"
               data-testid="file-input"
               accept=${SHARED_FILE_ACCEPT}
-              aria-label="Share a file with the class (PDF, PNG, JPEG or WebP)"
+              aria-label=${t('files.shareLabel')}
               ?disabled=${!!up}
               @change=${(e: Event) => {
                 const input = e.target as HTMLInputElement;
@@ -94,12 +126,12 @@ export function filesPanel(c: FilesPanelContext): TemplateResult | typeof nothin
     ${up
       ? html`<div class="upload" data-testid="file-upload" role="status">
           <span>${up.name}</span>
-          <progress part="file-progress" data-testid="file-progress" max="100" value=${percent} aria-label=${`Uploading ${up.name}`}>${percent}%</progress>
+          <progress part="file-progress" data-testid="file-progress" max="100" value=${percent} aria-label=${t('files.uploadingName', { name: up.name })}>${percent}%</progress>
           <span class="muted">${percent}%</span>
         </div>`
       : nothing}
     ${st.notice
-      ? html`<p part="file-notice" class="panel-notice" role="alert" data-testid="file-notice" data-code=${st.notice.code}>${st.notice.message}</p>`
+      ? html`<p part="file-notice" class="panel-notice" role="alert" data-testid="file-notice" data-code=${st.notice.code}>${filesNoticeText(st.notice, i18n)}</p>`
       : nothing}
     ${st.files.length
       ? html`<ul part="file-list" class="file-list" data-testid="file-list">
@@ -116,6 +148,6 @@ export function filesPanel(c: FilesPanelContext): TemplateResult | typeof nothin
             </li>`,
           )}
         </ul>`
-      : html`<p class="muted empty" data-testid="files-empty">Share a workout PDF or an image with the class.</p>`}
+      : html`<p class="muted empty" data-testid="files-empty">${t('files.empty')}</p>`}
   </section>`;
 }

@@ -1,25 +1,26 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { BoardItem } from '../../../protocol/social.js';
 import { BOARD_ASPECT } from '../../../protocol/social-constants.js';
+import { LocaleController } from '../../i18n/locale.js';
 import type { BoardModel, BoardPoint } from '../../room/board-model.js';
 
-/** The pens: a few colours that read on a white board, with names for screen readers. */
+/** The pens: a few colours that read on a white board, named for screen readers (`board.colour.<name>`). */
 export const BOARD_COLORS = [
-  { value: '#111827', label: 'Black' },
-  { value: '#dc2626', label: 'Red' },
-  { value: '#2563eb', label: 'Blue' },
-  { value: '#16a34a', label: 'Green' },
-  { value: '#f97316', label: 'Orange' },
+  { value: '#111827', name: 'black' },
+  { value: '#dc2626', name: 'red' },
+  { value: '#2563eb', name: 'blue' },
+  { value: '#16a34a', name: 'green' },
+  { value: '#f97316', name: 'orange' },
 ] as const;
 export const BOARD_WIDTHS = [
-  { value: 3, label: 'Thin' },
-  { value: 6, label: 'Medium' },
-  { value: 12, label: 'Thick' },
+  { value: 3, name: 'thin' },
+  { value: 6, name: 'medium' },
+  { value: 12, name: 'thick' },
 ] as const;
 export const BOARD_TEXT_SIZES = [
-  { value: 32, label: 'Small' },
-  { value: 48, label: 'Medium' },
-  { value: 72, label: 'Large' },
+  { value: 32, name: 'small' },
+  { value: 48, name: 'medium' },
+  { value: 72, name: 'large' },
 ] as const;
 
 type Tool = 'pen' | 'text';
@@ -230,6 +231,7 @@ export class FitBoard extends LitElement {
   declare textDraft: string;
   declare confirmClear: boolean;
 
+  private readonly i18n = new LocaleController(this);
   private resizeObserver: ResizeObserver | undefined;
   /** The stroke under the pen, in board fractions. */
   private live: { pointerId: number; points: BoardPoint[] } | undefined;
@@ -358,11 +360,10 @@ export class FitBoard extends LitElement {
   }
 
   protected override render(): TemplateResult {
+    const { t } = this.i18n;
     const strokes = this.items.filter((i) => i.kind === 'stroke').length;
     const texts = this.items.filter((i): i is Extract<BoardItem, { kind: 'text' }> => i.kind === 'text');
-    const label = this.items.length
-      ? `Whiteboard: ${strokes} drawing${strokes === 1 ? '' : 's'}, ${texts.length} text note${texts.length === 1 ? '' : 's'}`
-      : 'Whiteboard, empty';
+    const label = this.items.length ? t('board.label', { strokes, texts: texts.length }) : t('board.labelEmpty');
     return html`<div class="surface">
         <canvas
           part="board-canvas"
@@ -376,32 +377,34 @@ export class FitBoard extends LitElement {
           @pointerup=${this.onPointerUp}
           @pointercancel=${this.onPointerUp}
         ></canvas>
-        ${this.items.length ? nothing : html`<span class="empty">${this.editable ? 'Draw or write the workout here.' : 'The board is empty.'}</span>`}
+        ${this.items.length ? nothing : html`<span class="empty">${t(this.editable ? 'board.emptyCoach' : 'board.empty')}</span>`}
       </div>
       ${texts.length
-        ? html`<ul class="sr-only" aria-label="Text on the board" data-testid="board-texts">
-            ${texts.map((t) => html`<li>${t.text}</li>`)}
+        ? html`<ul class="sr-only" aria-label=${t('board.texts')} data-testid="board-texts">
+            ${texts.map((item) => html`<li>${item.text}</li>`)}
           </ul>`
         : nothing}
       ${this.editable ? this.renderTools() : nothing}`;
   }
 
   private renderTools(): TemplateResult {
+    const { t } = this.i18n;
     const empty = !this.items.length;
-    return html`<div part="board-tools" class="tools" role="toolbar" aria-label="Board tools" data-testid="board-tools">
-      <span class="group" role="group" aria-label="Tool">
-        <button data-testid="board-tool-pen" aria-pressed=${this.tool === 'pen'} @click=${() => (this.tool = 'pen')}>✏️ Pen</button>
-        <button data-testid="board-tool-text" aria-pressed=${this.tool === 'text'} @click=${() => (this.tool = 'text')}>T Text</button>
+    return html`<div part="board-tools" class="tools" role="toolbar" aria-label=${t('board.tools')} data-testid="board-tools">
+      <span class="group" role="group" aria-label=${t('board.tool')}>
+        <button data-testid="board-tool-pen" aria-pressed=${this.tool === 'pen'} @click=${() => (this.tool = 'pen')}>✏️ ${t('board.pen')}</button>
+        <button data-testid="board-tool-text" aria-pressed=${this.tool === 'text'} @click=${() => (this.tool = 'text')}>T ${t('board.text')}</button>
       </span>
-      <span class="group" role="group" aria-label="Colour">
-        ${BOARD_COLORS.map(
-          (c) => html`<button class="swatch" data-testid="board-color" data-color=${c.value} aria-label=${c.label} title=${c.label} aria-pressed=${this.color === c.value} @click=${() => (this.color = c.value)}></button>`,
-        )}
+      <span class="group" role="group" aria-label=${t('board.colour')}>
+        ${BOARD_COLORS.map((c) => {
+          const name = t(`board.colour.${c.name}`);
+          return html`<button class="swatch" data-testid="board-color" data-color=${c.value} aria-label=${name} title=${name} aria-pressed=${this.color === c.value} @click=${() => (this.color = c.value)}></button>`;
+        })}
       </span>
       ${this.tool === 'pen'
-        ? html`<label class="group">Width
+        ? html`<label class="group">${t('board.width')}
             <select data-testid="board-width" @change=${(e: Event) => (this.width = Number((e.target as HTMLSelectElement).value))}>
-              ${BOARD_WIDTHS.map((w) => html`<option value=${w.value} ?selected=${this.width === w.value}>${w.label}</option>`)}
+              ${BOARD_WIDTHS.map((w) => html`<option value=${w.value} ?selected=${this.width === w.value}>${t(`board.width.${w.name}`)}</option>`)}
             </select>
           </label>`
         : html`<form class="group" @submit=${(e: Event) => (e.preventDefault(), this.placeText())}>
@@ -409,25 +412,25 @@ export class FitBoard extends LitElement {
               type="text"
               data-testid="board-text-input"
               maxlength="200"
-              aria-label="Text for the board (Enter adds it below the last line; or tap the board to place it)"
-              placeholder="Text, then tap the board or press Enter"
+              aria-label=${t('board.textInput')}
+              placeholder=${t('board.textPlaceholder')}
               .value=${this.textDraft}
               @input=${(e: Event) => (this.textDraft = (e.target as HTMLInputElement).value)}
             />
-            <select data-testid="board-text-size" aria-label="Text size" @change=${(e: Event) => (this.textSize = Number((e.target as HTMLSelectElement).value))}>
-              ${BOARD_TEXT_SIZES.map((s) => html`<option value=${s.value} ?selected=${this.textSize === s.value}>${s.label}</option>`)}
+            <select data-testid="board-text-size" aria-label=${t('board.textSize')} @change=${(e: Event) => (this.textSize = Number((e.target as HTMLSelectElement).value))}>
+              ${BOARD_TEXT_SIZES.map((s) => html`<option value=${s.value} ?selected=${this.textSize === s.value}>${t(`board.size.${s.name}`)}</option>`)}
             </select>
-            <button type="submit" data-testid="board-text-add" ?disabled=${!this.textDraft.trim()}>Add text</button>
+            <button type="submit" data-testid="board-text-add" ?disabled=${!this.textDraft.trim()}>${t('board.addText')}</button>
           </form>`}
       <span class="group">
-        <button data-testid="board-undo" ?disabled=${empty} @click=${() => void this.model?.undo()}>↶ Undo</button>
+        <button data-testid="board-undo" ?disabled=${empty} @click=${() => void this.model?.undo()}>↶ ${t('board.undo')}</button>
         ${this.confirmClear
-          ? html`<span class="confirm" role="group" aria-label="Clear the board for everyone?">
-              <span>Clear for everyone?</span>
-              <button class="danger" data-testid="board-clear-confirm" @click=${() => ((this.confirmClear = false), void this.model?.clear())}>Clear</button>
-              <button data-testid="board-clear-cancel" @click=${() => (this.confirmClear = false)}>Cancel</button>
+          ? html`<span class="confirm" role="group" aria-label=${t('board.clearLabel')}>
+              <span>${t('board.clearAsk')}</span>
+              <button class="danger" data-testid="board-clear-confirm" @click=${() => ((this.confirmClear = false), void this.model?.clear())}>${t('board.clear')}</button>
+              <button data-testid="board-clear-cancel" @click=${() => (this.confirmClear = false)}>${t('board.cancel')}</button>
             </span>`
-          : html`<button class="danger" data-testid="board-clear" ?disabled=${empty} @click=${() => (this.confirmClear = true)}>Clear…</button>`}
+          : html`<button class="danger" data-testid="board-clear" ?disabled=${empty} @click=${() => (this.confirmClear = true)}>${t('board.clearMenu')}</button>`}
       </span>
     </div>`;
   }

@@ -363,38 +363,39 @@ export class FitClassRoom extends FitElement {
     const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId && !breakouts);
     // Audio only (chosen, or the link could not keep video up): avatars instead of frozen video.
     const videoOff = s.audioOnly.chosen || s.audioOnly.forced;
-    const coachQuality = coach ? qualityBadge(tileQuality(s, coach.id, coach.displayName), 'on-stage') : nothing;
+    const { t } = this.i18n;
+    const coachQuality = coach ? qualityBadge(tileQuality(s, coach.id, coach.displayName, t), 'on-stage') : nothing;
 
     const selfVideo = (large: boolean) =>
       s.cameraOff
-        ? html`<div part="camera-off" class="camera-off ${large ? 'large' : ''}" data-testid="self-camera-off" role="img" aria-label="Your camera is off">Camera off</div>`
+        ? html`<div part="camera-off" class="camera-off ${large ? 'large' : ''}" data-testid="self-camera-off" role="img" aria-label=${t('stage.cameraOffLabel')}>${t('stage.cameraOff')}</div>`
         : s.localStream
-        ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label="Your camera" autoplay playsinline muted .srcObject=${s.localStream}></video>`
+        ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label=${t('stage.yourCamera')} autoplay playsinline muted .srcObject=${s.localStream}></video>`
         : nothing;
 
     let stage: TemplateResult;
     if (spotlit && videoOff) {
       stage = this.renderStageAvatar(spotlit);
     } else if (spotlit) {
-      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${`${spotlit.displayName} (spotlight)`} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
+      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${t('stage.spotlight', { name: spotlit.displayName })} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
     } else if (selfLarge) {
       stage = selfVideo(true) as TemplateResult;
     } else if (amCoach) {
       stage = members.length
         ? this.renderGrid(members, fitness)
-        : html`<div class="waiting">${breakouts ? (myRoom ? 'Nobody in this room right now.' : 'Choose a room to visit.') : 'You are live. Members appear here as they join.'}</div>`;
+        : html`<div class="waiting">${t(breakouts ? (myRoom ? 'stage.nobodyInRoom' : 'stage.chooseRoom') : 'stage.youAreLive')}</div>`;
     } else if (coach && videoOff && (coach.hasVideo || coach.hasScreen)) {
       stage = this.renderStageAvatar(coach);
     } else if (coach?.hasScreen) {
       // The coach shares a screen: it fills the stage, the coach's camera stays small in a corner.
-      stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${`${coach.displayName}'s screen`} autoplay playsinline .srcObject=${coach.screen}></video>
+      stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${t('stage.screen', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.screen}></video>
         ${coach.hasVideo
-          ? html`<video part="coach-video coach-video-small" class="pip" data-testid="coach-video" data-view-of=${coach.id} aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`
+          ? html`<video part="coach-video coach-video-small" class="pip" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.stream}></video>`
           : nothing}`;
     } else if (coach?.hasVideo) {
-      stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${`${coach.displayName} (coach)`} autoplay playsinline .srcObject=${coach.stream}></video>`;
+      stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.stream}></video>`;
     } else {
-      stage = html`<div class="waiting">${s.phase === 'joining' ? 'Joining…' : coach ? `${coach.displayName} is connecting…` : breakouts ? 'Your group is training; the coach will drop by.' : 'Waiting for the coach…'}</div>`;
+      stage = html`<div class="waiting">${s.phase === 'joining' ? t('stage.joining') : coach ? t('stage.connecting', { name: coach.displayName }) : t(breakouts ? 'stage.groupTraining' : 'stage.waitingForCoach')}</div>`;
     }
     // Members always hear the coach, even while someone else is on the stage.
     const coachAudio = coach && (spotlit || !coach.hasVideo || videoOff) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
@@ -421,7 +422,7 @@ export class FitClassRoom extends FitElement {
           </p>`
         : nothing}
       ${joined
-        ? boardPanel({ board: this.room!.board, amCoach, open: this.boardOpen, setOpen: (open) => this.setBoardOpen(open) })
+        ? boardPanel({ board: this.room!.board, amCoach, open: this.boardOpen, setOpen: (open) => this.setBoardOpen(open), i18n: this.i18n })
         : nothing}
       ${joined
         ? filesPanel({
@@ -429,6 +430,7 @@ export class FitClassRoom extends FitElement {
             amCoach,
             openExpired: (f) => this.openFile(f),
             pick: (file) => void this.room?.files.share(file),
+            i18n: this.i18n,
           })
         : nothing}
       ${amCoach && !breakouts && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
@@ -485,7 +487,7 @@ export class FitClassRoom extends FitElement {
 
   /** Someone large on the stage while video is off: their initials, not a frozen frame. */
   private renderStageAvatar(p: RemoteParticipant): TemplateResult {
-    return html`<div class="stage-avatar" data-testid="stage-avatar" data-participant-id=${p.id} role="img" aria-label=${`${p.displayName} (video off)`}>
+    return html`<div class="stage-avatar" data-testid="stage-avatar" data-participant-id=${p.id} role="img" aria-label=${this.i18n.t('stage.videoOff', { name: p.displayName })}>
       <div class="avatar">${initialsOf(p.displayName)}</div>
     </div>`;
   }
@@ -494,7 +496,7 @@ export class FitClassRoom extends FitElement {
     const sharing = !!s.screenShare;
     return html`<button part="screen-share-button" class="screen-share" data-testid="screen-share-button" aria-pressed=${sharing ? 'true' : 'false'}
       @click=${() => this.run(() => (sharing ? this.room!.stopScreenShare() : this.room!.startScreenShare()))}>
-      ${sharing ? 'Stop sharing' : 'Share screen'}
+      ${this.i18n.t(sharing ? 'stage.stopSharing' : 'stage.shareScreen')}
     </button>`;
   }
 
@@ -511,7 +513,7 @@ export class FitClassRoom extends FitElement {
         ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!showVideo}></video>`
         : nothing}
       ${showVideo ? nothing : html`<div class="avatar" data-testid="tile-avatar" aria-hidden="true">${initials}</div>`}
-      ${qualityBadge(tileQuality(s, p.id, p.displayName), 'on-tile')}
+      ${qualityBadge(tileQuality(s, p.id, p.displayName, this.i18n.t), 'on-tile')}
       ${tileHand(fitness, p.id, this.i18n.t)}
       <figcaption>${p.displayName}${p.role === 'coach' ? this.i18n.t('tile.coach') : level ? ` · ${levelLabel(level, this.i18n.t)}` : ''}</figcaption>
       ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics, this.i18n.t) : nothing}

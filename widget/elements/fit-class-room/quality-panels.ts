@@ -1,7 +1,7 @@
 import { englishTexts, type Texts } from '../../i18n/locale.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { QualityReport } from '../../../protocol/signaling.js';
-import { describeQuality, type ParticipantQuality, type QualityLevel } from '../../room/quality.js';
+import { describeQuality, qualitySummary, type ParticipantQuality, type QualityLevel } from '../../room/quality.js';
 import type { RoomState } from '../../room/room-model.js';
 import type { Run } from './class-panels.js';
 
@@ -26,14 +26,15 @@ export function qualityBadge(q: { level: QualityLevel; details: string; source: 
 }
 
 /** What a tile shows: what the person reports of their own connection (coaches), else what arrives here. */
-export function tileQuality(s: RoomState, participantId: string, name: string): { level: QualityLevel; details: string; source: 'measured' | 'reported' } | undefined {
+export function tileQuality(s: RoomState, participantId: string, name: string, t: Texts['t'] = englishTexts.t): { level: QualityLevel; details: string; source: 'measured' | 'reported' } | undefined {
   const reported: QualityReport | undefined = s.reportedQuality[participantId];
   const measured: ParticipantQuality | undefined = s.quality[participantId];
+  const prefix = t('quality.of', { name });
   if (reported) {
-    const details = describeQuality(reported.level, reported, `${name}: connection`) + (measured ? `. Here: ${describeQuality(measured.level, measured, 'video').replace(/^video /, '')}` : '');
+    const details = describeQuality(reported.level, reported, prefix, t) + (measured ? `. ${t('quality.here', { summary: qualitySummary(measured.level, measured, t) })}` : '');
     return { level: reported.level, details, source: 'reported' };
   }
-  if (measured) return { level: measured.level, details: describeQuality(measured.level, measured, `${name}: connection`), source: 'measured' };
+  if (measured) return { level: measured.level, details: describeQuality(measured.level, measured, prefix, t), source: 'measured' };
   return undefined;
 }
 

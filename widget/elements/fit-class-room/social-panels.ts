@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ClassStateView } from '../../../protocol/class-state.js';
 import { REACTIONS } from '../../../protocol/social-constants.js';
 import type { ClassModel } from '../../room/class-model.js';
-import { REACTION_LABELS, type Floater, type ReactionsModel } from '../../room/reactions-model.js';
+import { REACTION_IDS, type Floater, type ReactionsModel } from '../../room/reactions-model.js';
 import type { WaitlistState } from '../../room/room-model.js';
 import type { Run } from './class-panels.js';
 
@@ -33,14 +33,14 @@ export function handQueue(fitness: ClassModel, names: ReadonlyMap<string, string
   const hands = fitness.state?.hands ?? [];
   if (!hands.length) return nothing;
   return html`<section part="hands" class="hands" data-testid="hand-queue" aria-labelledby="hands-title">
-    <h4 id="hands-title"><span aria-hidden="true">✋</span> Raised hands (${hands.length})</h4>
+    <h4 id="hands-title"><span aria-hidden="true">✋</span> ${t('hand.queue', { n: hands.length })}</h4>
     <ol>
       ${repeat(
         hands,
         (id) => id,
         (id, i) => html`<li data-testid="hand" data-participant-id=${id} data-position=${i + 1}>
           <span class="num">${i + 1}</span>
-          <span class="who">${names.get(id) ?? 'A member'}</span>
+          <span class="who">${names.get(id) ?? t('hand.someone')}</span>
           <button class="mini" data-testid="hand-call" @click=${() => run(() => fitness.callOnHand(id))}>${t('hand.call')}</button>
           <button class="mini" data-testid="hand-lower" aria-label=${t('hand.lowerLabel', { name: names.get(id) })} @click=${() => run(() => fitness.lowerHand(id))}>${t('hand.lowerShort')}</button>
         </li>`,
@@ -60,12 +60,13 @@ export function tileHand(fitness: ClassModel, participantId: string, t: T = EN):
 /** One button per reaction; a short notice when the server says "too fast". */
 export function reactionBar(reactions: ReactionsModel, run: Run, t: T = EN): TemplateResult {
   return html`<div part="reactions" class="reactions" role="group" aria-label=${t('reactions')}>
-    ${REACTIONS.map(
-      (e) => html`<button class="reaction" data-testid="reaction" data-emoji=${e} aria-label=${REACTION_LABELS[e]} title=${REACTION_LABELS[e]} @click=${() => run(() => reactions.send(e))}>
+    ${REACTIONS.map((e) => {
+      const label = t(`reaction.${REACTION_IDS[e]}`);
+      return html`<button class="reaction" data-testid="reaction" data-emoji=${e} data-reaction=${REACTION_IDS[e]} aria-label=${label} title=${label} @click=${() => run(() => reactions.send(e))}>
         ${e}
-      </button>`,
-    )}
-    ${reactions.notice ? html`<span class="reaction-notice muted" role="status" data-testid="reaction-notice">${reactions.notice.message}</span>` : nothing}
+      </button>`;
+    })}
+    ${reactions.notice ? html`<span class="reaction-notice muted" role="status" data-testid="reaction-notice" data-code=${reactions.notice.code}>${t('reactions.tooFast')}</span>` : nothing}
   </div>`;
 }
 

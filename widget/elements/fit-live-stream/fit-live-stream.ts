@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../../protocol/social.js';
 import { StreamChat } from '../../stream/stream-chat.js';
-import { isPlayable, StreamModel, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
+import { isPlayable, StreamModel, streamErrorKey, streamErrorMessage, type StreamPhase } from '../../stream/stream-model.js';
+import type { ErrorBody } from '../../../protocol/errors.js';
 import { SupabaseSignIn } from '../../auth/supabase-sign-in.js';
 import { chatPanel, loadOlderNearTop, sendDraft } from '../chat-panel.js';
 import { signInPanel } from '../sign-in-panel.js';
@@ -133,7 +134,8 @@ export class FitLiveStream extends FitElement {
   private streamChat: StreamChat | undefined;
   private readonly chatController = new RoomController(this);
   private readonly chatScroll = new ChatScrollController(this, () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="chat-list"]'));
-  private announcement = '';
+  /** What the live region says, worded at render time (so it follows the language). */
+  private announcement: () => string = () => '';
   private lastViewers = -1;
   private lastError: string | undefined;
   private paused = true;
@@ -255,7 +257,7 @@ export class FitLiveStream extends FitElement {
     if (!model) return;
     const { phase, error } = model.state;
     this.state = phase;
-    this.announcement = this.describePhase();
+    this.announcement = () => this.describePhase();
     this.emit('fit-stream-state', { state: phase });
     if (phase === 'error' && error && error.code !== this.lastError) {
       this.lastError = error.code;
@@ -340,20 +342,28 @@ export class FitLiveStream extends FitElement {
 
   private describePhase(): string {
     const s = this.model?.state;
+    const { t } = this.i18n;
     switch (s?.phase) {
       case 'idle':
-        return 'The stream starts soon.';
+        return t('stream.say.idle');
       case 'live':
-        return 'The stream is live.';
+        return t('stream.say.live');
       case 'recording':
-        return s.title ? `Recording of ${s.title}, ready to play.` : 'The recording is ready to play.';
+        return t('stream.say.recording', { title: s.title });
       case 'ended':
-        return 'The stream has ended.';
+        return t('stream.say.ended');
       case 'error':
-        return s.error ? streamErrorMessage(s.error) : 'The stream cannot be played.';
+        return s.error ? this.errorText(s.error) : t('stream.say.cannotPlay');
       default:
-        return 'Loading the stream.';
+        return t('stream.say.loading');
     }
+  }
+
+  /** A stream error in the viewer's language (English: the words `fit-error` carries too). */
+  private errorText(error: ErrorBody): string {
+    const key = streamErrorKey(error);
+    if (this.i18n.shown === 'en') return streamErrorMessage(error);
+    return key === 'stream.error.other' ? this.i18n.error(error, this.i18n.t(key)) : this.i18n.t(key);
   }
 
   /** Muted autoplay: browsers allow it; if even that is refused, a big Play button shows. */
@@ -416,7 +426,8 @@ export class FitLiveStream extends FitElement {
     this.muted = !video.muted;
     video.muted = this.muted;
     if (!this.muted && video.paused && this.model?.state.phase === 'live') void video.play().catch(() => undefined);
-    this.announcement = this.muted ? 'Muted.' : 'Sound on.';
+    const muted = this.muted;
+    this.announcement = () => this.i18n.t(muted ? 'stream.say.muted' : 'stream.say.soundOn');
     this.requestUpdate();
   }
 
@@ -532,7 +543,8 @@ export class FitLiveStream extends FitElement {
     const playing = playable && !this.paused;
     const atEdge = live && !!player?.atLiveEdge();
     const onMedia = this.onMediaEvent;
-    const what = recording || (!s && this.recordingId) ? 'Recording' : 'Live stream';
+    const { t } = this.i18n;
+    const what = t(recording || (!s && this.recordingId) ? 'stream.recording' : 'stream.liveStream');
     const showPoster = posterUrl && (recording ? !this.vodStarted : !playing);
     const chat = this.renderChat();
     return html`<div class="layout" data-chat=${chat !== nothing} data-chat-open=${this.chatOpen}><div
@@ -551,7 +563,7 @@ export class FitLiveStream extends FitElement {
         playsinline
         .muted=${this.muted}
         ?hidden=${!playable}
-        aria-label=${s?.title || (recording ? 'Recording video' : 'Live stream video')}
+        aria-label=${s?.title || t(recording ? 'stream.recordingVideo' : 'stream.liveVideo')}
         @playing=${onMedia}
         @pause=${onMedia}
         @play=${onMedia}
@@ -570,10 +582,10 @@ export class FitLiveStream extends FitElement {
         ? html`<div part="overlay" class="overlay sign-in-overlay" data-testid="overlay" data-state="sign-in">${signInPanel(this.signIn, this.signInMode, (m) => (this.signInMode = m), this.i18n)}</div>`
         : this.overlay(phase)}
       ${live && this.muted && !this.blocked
-        ? html`<button part="unmute-button" class="unmute" data-testid="unmute" @click=${() => this.toggleMute()}>🔇 Tap to unmute</button>`
+        ? html`<button part="unmute-button" class="unmute" data-testid="unmute" @click=${() => this.toggleMute()}>🔇 ${t('stream.tapToUnmute')}</button>`
         : nothing}
       ${live ? this.controls(playing, atEdge) : nothing} ${recording ? this.vodControls(playing) : nothing}
-      <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.announcement}</div>
+      <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">${this.announcement()}</div>
     </div>${chat}</div>`;
   }
 
@@ -594,7 +606,7 @@ export class FitLiveStream extends FitElement {
         </div>`;
       case 'error':
         return html`<div part="overlay" class="overlay error" data-testid="overlay" data-state="error" data-code=${s?.error?.code ?? ''}>
-          <div class="headline" data-testid="error-message">${s?.error ? this.i18n.error(s.error, streamErrorMessage(s.error)) : this.i18n.t('stream.cannotPlay')}</div>
+          <div class="headline" data-testid="error-message">${s?.error ? this.errorText(s.error) : this.i18n.t('stream.cannotPlay')}</div>
           <button part="retry-button" data-testid="retry" @click=${() => this.retry()}>${this.i18n.t('stream.retry')}</button>
         </div>`;
       case 'recording': {
@@ -603,13 +615,13 @@ export class FitLiveStream extends FitElement {
         const again = !!video?.ended;
         return html`<div part="overlay" class="overlay" data-testid="overlay" data-state=${again ? 'recording-ended' : 'recording'}>
           ${s?.title && !again ? html`<div class="sub">${s.title}</div>` : nothing}
-          <button class="big-play" part="play-button" data-testid="big-play" @click=${() => this.togglePlay()}>${again ? '↻ Play again' : '▶ Play'}</button>
+          <button class="big-play" part="play-button" data-testid="big-play" @click=${() => this.togglePlay()}>${again ? `↻ ${this.i18n.t('stream.playAgain')}` : `▶ ${this.i18n.t('stream.play')}`}</button>
         </div>`;
       }
       default:
         return this.blocked
           ? html`<div part="overlay" class="overlay" data-testid="overlay" data-state="blocked">
-              <button class="big-play" part="play-button" data-testid="big-play" @click=${() => this.toggleMute()}>▶ Play with sound</button>
+              <button class="big-play" part="play-button" data-testid="big-play" @click=${() => this.toggleMute()}>▶ ${this.i18n.t('stream.playWithSound')}</button>
             </div>`
           : nothing;
     }
@@ -648,11 +660,11 @@ export class FitLiveStream extends FitElement {
         data-testid="seek"
         role="slider"
         tabindex="0"
-        aria-label="Seek"
+        aria-label=${this.i18n.t('stream.seek')}
         aria-valuemin="0"
         aria-valuemax=${String(Math.round(duration))}
         aria-valuenow=${String(Math.round(current))}
-        aria-valuetext=${`${clock(current)} of ${clock(duration)}`}
+        aria-valuetext=${this.i18n.t('stream.timeOf', { current: clock(current), duration: clock(duration) })}
         @keydown=${this.onSeekKeydown}
         @pointerdown=${this.onSeekPointer}
         @pointermove=${this.onSeekPointer}
@@ -685,16 +697,16 @@ export class FitLiveStream extends FitElement {
       >
         ${this.i18n.t(atEdge ? 'stream.live' : 'stream.goLive')}
       </button>
-      <span part="viewers" class="viewers" data-testid="viewers" aria-label=${`${s.viewers} watching`}>👁 ${s.viewers}<span class="label"> watching</span></span>
+      <span part="viewers" class="viewers" data-testid="viewers" aria-label=${this.i18n.t('stream.viewers', { n: s.viewers })}>👁 ${s.viewers}<span class="label"> ${this.i18n.t('stream.watching')}</span></span>
       <span class="spacer"></span>
       ${player?.engine === 'hls' && levels.length > 1
         ? html`<select
             part="quality"
             data-testid="quality"
-            aria-label="Quality"
+            aria-label=${this.i18n.t('stream.quality')}
             @change=${(e: Event) => player.setLevel(Number((e.target as HTMLSelectElement).value))}
           >
-            <option value="-1" ?selected=${player.selectedLevel === -1}>Auto${player.selectedLevel === -1 && current ? ` (${current.label})` : ''}</option>
+            <option value="-1" ?selected=${player.selectedLevel === -1}>${this.i18n.t('stream.auto')}${player.selectedLevel === -1 && current ? ` (${current.label})` : ''}</option>
             ${levels.map((l) => html`<option value=${String(l.index)} ?selected=${player.selectedLevel === l.index}>${l.label}</option>`)}
           </select>`
         : nothing}

@@ -101,12 +101,12 @@ export class StreamPlayer {
     try {
       HlsClass = await loadHls();
     } catch {
-      this.model.mediaFailed('The video player could not be loaded.');
+      this.model.mediaFailed('hls.js could not be loaded');
       return;
     }
     if (this.disposed || this.currentUrl === undefined) return;
     if (!HlsClass.isSupported()) {
-      this.model.mediaFailed('This browser cannot play live video.');
+      this.model.mediaFailed('no Media Source Extensions (hls.js unsupported)');
       return;
     }
     const hls = new HlsClass(hlsConfig((u) => resignUrl(u, this.earlierUrls, this.currentUrl), () => void this.model.sourceRefused(), this.isVod));
@@ -150,7 +150,7 @@ export class StreamPlayer {
       if (this.mediaRecoveries++ < 2) {
         if (this.mediaRecoveries === 2) hls.swapAudioCodec();
         hls.recoverMediaError();
-      } else this.model.mediaFailed('The video could not be decoded in this browser.');
+      } else this.model.mediaFailed('media error (decoding failed after recovery)');
       return;
     }
     // A fatal network error (the playlist is gone or refused beyond retries): re-sign, reload.
@@ -164,19 +164,19 @@ export class StreamPlayer {
       void this.model.sourceRefused().then(() => setTimeout(reload, 1000));
       return;
     }
-    this.model.mediaFailed(data.error?.message ?? 'Playback failed.');
+    this.model.mediaFailed(data.error?.message ?? `hls.js fatal error: ${data.details}`);
   }
 
   private readonly onNativeError = () => {
     if (this.engine !== 'native' || !this.currentUrl) return;
     const err = this.video.error;
     if (err?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED && this.nativeRetries > 0) {
-      this.model.mediaFailed('This browser cannot play this stream.');
+      this.model.mediaFailed('source not supported by the native player');
       return;
     }
     // Most likely an expired signature: ask for a fresh one and load it (a few times at most).
     if (this.nativeRetries++ >= 3) {
-      this.model.mediaFailed(err?.message || 'Playback failed.');
+      this.model.mediaFailed(err?.message || `native playback failed (code ${err?.code ?? '?'})`);
       return;
     }
     void this.model.sourceRefused().then(() => {
