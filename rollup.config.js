@@ -30,11 +30,15 @@ const engineIoBrowserTransports = {
  * The pose model (issue 11), all lazy: `chunks/pose-estimator-<hash>.js` (what the rep counter
  * imports), the worker module it starts, the tfjs runtime they share, tfjs-backend-wasm's
  * binaries and MoveNet's graph + weights, every name content-hashed (immutable URLs). Code finds
- * the files through two virtual modules whose URLs are resolved against the importing chunk's
- * import.meta.url, so they come from the server that served the bundle, not the club's page.
+ * the files through two modules (widget/pose/pose-assets.ts, pose-worker-url.ts) that hold
+ * placeholders in the sources (so Vite and the test server still resolve them) and are replaced
+ * here: their URLs are resolved against the importing chunk's import.meta.url, so the files come
+ * from the server that served the bundle, not the club's page.
  */
 const POSE_ESTIMATOR = path.resolve('widget/pose/pose-estimator.ts');
 const POSE_WORKER = path.resolve('widget/pose/pose-worker.ts');
+const POSE_ASSETS = path.resolve('widget/pose/pose-assets.ts');
+const POSE_WORKER_URL = path.resolve('widget/pose/pose-worker-url.ts');
 const WIDGET_ENTRY = path.resolve('widget/index.ts');
 const MOVENET = 'node_modules/@vladmandic/human/models/movenet-lightning';
 const TFJS_WASM = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
@@ -45,17 +49,14 @@ const poseAssets = {
     // Built whether or not the entry imports it yet; loaded after the entry, so it may share the entry's modules.
     this.emitFile({ type: 'chunk', id: POSE_ESTIMATOR, name: 'pose-estimator', implicitlyLoadedAfterOneOf: [WIDGET_ENTRY] });
   },
-  resolveId(source) {
-    return source === 'virtual:pose-assets' || source === 'virtual:pose-worker' ? `\0${source}` : null;
-  },
   load(id) {
-    if (id === '\0virtual:pose-worker') {
+    if (id === POSE_WORKER_URL) {
       // Its own entry, strict: nothing else may import from it (its top level starts the model),
       // and it shares nothing with the widget's entry (a worker has no DOM for the elements).
       const ref = this.emitFile({ type: 'chunk', id: POSE_WORKER, name: 'pose-worker', preserveSignature: 'strict' });
       return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
     }
-    if (id !== '\0virtual:pose-assets') return null;
+    if (id !== POSE_ASSETS) return null;
     // The weights keep the name the graph's weightsManifest gives them, with our hash; the graph
     // is rewritten to name that file (tfjs fetches weights relative to the graph's URL).
     const bin = fs.readFileSync(`${MOVENET}.bin`);

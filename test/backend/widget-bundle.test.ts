@@ -103,6 +103,8 @@ test('widget bundle: the pose model (issue 11) is lazy: an estimator chunk, a wo
   const runtimeCode = fs.readFileSync(runtime, 'utf8');
   for (const marker of ['tfjs-backend-wasm', 'WASM_HAS_SIMD_SUPPORT', 'GraphModel']) assert.ok(runtimeCode.includes(marker), `${path.basename(runtime)} does not look like tfjs (no ${marker})`);
 
+  // The URLs are the build's (pose-assets.ts and pose-worker-url.ts hold placeholders in the sources).
+  for (const f of [estimator, runtime]) assert.ok(!fs.readFileSync(f, 'utf8').includes('about:invalid#fitlive-pose'), `${path.basename(f)} has the sources' placeholder URLs`);
   // The estimator (main thread) loads tfjs only when it has to run the model itself.
   assert.ok(!staticGraph(estimator).has(runtime), 'the estimator imports the tfjs runtime statically');
   assert.ok(fs.readFileSync(estimator, 'utf8').includes(`import("./${path.basename(runtime)}")`), 'the estimator imports the runtime lazily (page-thread fallback)');

@@ -1,4 +1,4 @@
-import WORKER_URL from 'virtual:pose-worker';
+import WORKER_URL from './pose-worker-url.js';
 import type { Keypoint, PoseFrame } from './keypoints.js';
 import { frameSize, inputContext, letterbox, letterboxPixels, type FlatKeypoints, type FrameSource, type InputContext, type Letterbox } from './pose-frame.js';
 import type { FromWorker, ToWorker } from './pose-worker.js';

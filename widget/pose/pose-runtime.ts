@@ -1,7 +1,7 @@
 import { enableProdMode, env, getBackend, ready, setBackend, tensor4d, type Tensor } from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { MODEL_URL, WASM_URLS } from 'virtual:pose-assets';
+import { MODEL_URL, WASM_URLS } from './pose-assets.js';
 import { INPUT_SIZE, unletterbox, type FlatKeypoints, type InputPixels, type Letterbox } from './pose-frame.js';
 
 /*
