@@ -4,7 +4,7 @@ import type { ErrorBody } from '../../protocol/errors.js';
 import { FitError } from '../room/fit-error.js';
 import { describeMediaError } from '../room/local-media.js';
 import type { PoseFrame } from './keypoints.js';
-import { RepDetector, type PoseHint } from './rep-detector.js';
+import type { PoseHint, RepDetector } from './rep-detector.js';
 
 /*
  * Camera counting in the member's browser: camera → pose model (a lazy chunk, in a Worker where
@@ -92,7 +92,7 @@ export class CameraCounter {
     if (this.state.status !== 'off' && this.state.status !== 'error' && this.state.movement === movement) return;
     this.stop();
     const run = ++this.run;
-    this.detector = new RepDetector(movement);
+    this.detector = undefined;
     this.set({ status: 'starting', movement, hint: null, count: 0, error: undefined });
     try {
       const track = stream?.getVideoTracks().find((t) => t.readyState === 'live');
@@ -110,7 +110,10 @@ export class CameraCounter {
         sharedEstimator = undefined;
         throw new FitError(ErrorCode.PoseModelFailed, `The movement model could not start here: ${(err as Error)?.message ?? err}`);
       }));
+      // The counting core comes with the model (a lazy chunk too): the eager bundle stays small.
+      const { RepDetector } = await import('./rep-detector.js');
       if (run !== this.run) return;
+      this.detector = new RepDetector(movement);
       const video = (this.video = document.createElement('video'));
       video.muted = true;
       video.playsInline = true;
