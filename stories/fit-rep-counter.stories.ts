@@ -75,7 +75,7 @@ export const CameraCounting = {
     const el = counter();
     el.setAttribute('auto', '');
     el.setAttribute('exercise', 'squat');
-    return el;
+    return onDark(el);
   },
 };
 
@@ -86,6 +86,14 @@ export const CameraStepBack = {
     const el = counter();
     el.setAttribute('auto', '');
     el.setAttribute('exercise', 'squat');
-    return el;
+    return onDark(el);
   },
 };
+
+/** The dark theme's text is meant for a dark page (as inside the class room). */
+function onDark(el: HTMLElement): HTMLElement {
+  const wrap = document.createElement('div');
+  wrap.style.cssText = 'background:#111418;padding:16px;display:inline-block';
+  wrap.append(el);
+  return wrap;
+}

@@ -66,8 +66,12 @@ test('every story renders without errors and axe finds nothing serious', { timeo
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: JSON.stringify(v.nodes.map((n) => n.target)), why: (v.nodes[0] as unknown as { failureSummary?: string })?.failureSummary }));
       });
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      // Keyboard: Tab through the story; every control must be reached and show where focus is.
+      const keyboard = await keyboardWalk(page);
+      for (const c of keyboard.unreached) failures.push(`${story.id}: not reachable by Tab: ${c}`);
+      for (const c of keyboard.invisible) failures.push(`${story.id}: no visible focus on ${c}`);
       if (process.env.STORIES_DEBUG) for (const v of serious) console.log(story.id, v);
-      rows.push(`${story.id.padEnd(52)} ${errors.length ? `errors: ${errors.length}` : 'ok'}  axe: ${violations.length ? violations.map((v) => `${v.id}(${v.impact}×${v.nodes})`).join(' ') : 'clean'}`);
+      rows.push(`${story.id.padEnd(52)} ${errors.length ? `errors: ${errors.length}` : 'ok'}  tab stops: ${keyboard.stops}  axe: ${violations.length ? violations.map((v) => `${v.id}(${v.impact}×${v.nodes})`).join(' ') : 'clean'}`);
       for (const e of errors) failures.push(`${story.id}: page error: ${e}`);
       for (const v of serious) failures.push(`${story.id}: axe ${v.impact} ${v.id} ×${v.nodes} e.g. ${v.target}`);
     } catch (err) {
@@ -79,3 +83,64 @@ test('every story renders without errors and axe finds nothing serious', { timeo
   console.log(`stories (${stories.length}):\n  ${rows.join('\n  ')}`);
   assert.deepEqual(failures, []);
 });
+
+/** A control's short description for a failure message. */
+type WalkResult = { stops: number; unreached: string[]; invisible: string[] };
+
+/**
+ * Presses Tab until focus comes round (or leaves the story), noting every element focused
+ * (through shadow roots) and whether it shows focus (an outline or a box shadow); then lists the
+ * enabled, visible controls in the story that Tab never reached.
+ */
+async function keyboardWalk(page: import('playwright-core').Page): Promise<WalkResult> {
+  // Page code as source text: tsx would wrap named functions in helpers the page lacks.
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  const seen: string[] = [];
+  const invisible: string[] = [];
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const at = (await page.evaluate(FOCUSED)) as { id: string; shows: boolean; name: string } | null;
+    if (!at) {
+      if (seen.length) break;
+      continue;
+    }
+    if (seen.includes(at.id)) break;
+    seen.push(at.id);
+    if (!at.shows) invisible.push(at.name);
+  }
+  const unreached = (await page.evaluate(`(${UNREACHED})(${JSON.stringify(seen)})`)) as string[];
+  return { stops: seen.length, unreached, invisible };
+}
+
+const DESCRIBE = `(el) => el.tagName.toLowerCase() + (el.dataset && el.dataset.testid ? '[data-testid=' + el.dataset.testid + ']' : '') + (el.getAttribute('aria-label') ? '[aria-label="' + el.getAttribute('aria-label') + '"]' : '')`;
+
+/** The element focus is on (through shadow roots), if inside the story: id, whether focus shows, a name. */
+const FOCUSED = `(() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  if (!el || el === document.body) return null;
+  let host = el;
+  while (host.getRootNode() instanceof ShadowRoot) host = host.getRootNode().host;
+  if (!document.querySelector('#storybook-root').contains(host)) return null;
+  if (!el.dataset.fitWalk) el.dataset.fitWalk = String(Math.random()).slice(2);
+  const style = getComputedStyle(el);
+  const shows = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  return { id: el.dataset.fitWalk, shows, name: (${DESCRIBE})(el) };
+})()`;
+
+/** Enabled, visible controls in the story that were not reached. */
+const UNREACHED = `(reached) => {
+  const out = [];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) visit(el.shadowRoot);
+      if (!el.matches('button, select, input:not([type=hidden]), textarea, a[href], [tabindex]:not([tabindex="-1"])')) continue;
+      if (el.disabled || el.closest('[inert]')) continue;
+      const box = el.getBoundingClientRect();
+      if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') continue;
+      if (!reached.includes(el.dataset.fitWalk || '')) out.push((${DESCRIBE})(el));
+    }
+  };
+  visit(document.querySelector('#storybook-root'));
+  return out;
+}`;
