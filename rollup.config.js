@@ -10,6 +10,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 /**
  * engine.io-client maps its `*.node.js` transports to browser ones through package.json's
@@ -123,6 +124,29 @@ const versionedEntry = {
   },
 };
 
+/**
+ * Brotli and gzip copies of every text and wasm file, made once here rather than per request:
+ * the backend sends the best one the browser accepts (express-static-gzip). The model's weights
+ * barely compress and are left as they are.
+ */
+const precompress = {
+  name: 'precompress',
+  writeBundle: {
+    sequential: true,
+    order: 'post',
+    handler(options) {
+      for (const entry of fs.readdirSync(options.dir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !/\.(js|json|wasm|css|svg)$/.test(entry.name)) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const raw = fs.readFileSync(file);
+        if (raw.length < 1024) continue;
+        fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+        fs.writeFileSync(`${file}.gz`, zlib.gzipSync(raw, { level: 9 }));
+      }
+    },
+  },
+};
+
 export default {
   input: 'widget/index.ts',
   // Lazy chunks import what they share with the entry from fitlive.js itself: no extra chunk
@@ -153,5 +177,6 @@ export default {
     esbuild({ target: 'es2021', tsconfig: 'tsconfig.json' }),
     terser({ format: { comments: false }, compress: { passes: 2 } }),
     versionedEntry,
+    precompress,
   ],
 };

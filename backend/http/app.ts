@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
 import { z } from 'zod';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -116,16 +117,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.send(await deps.metrics.registry.metrics());
   });
 
-  // The widget bundle is loaded cross-origin by club sites (module scripts need CORS).
+  // The widget bundle is loaded cross-origin by club sites (module scripts need CORS). The build
+  // writes Brotli and gzip copies next to each file; the best one the browser accepts is sent.
   app.use(
-    express.static(deps.distDir, {
+    expressStaticGzip(deps.distDir, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
       index: false,
-      setHeaders(res, file) {
-        res.setHeader('Access-Control-Allow-Origin', '*');
-        // The unversioned stub and the manifest change with a release; everything else has a
-        // content hash in its name (fitlive.<hash>.js, chunks/*-<hash>.js): cache it for good.
-        const name = path.basename(file);
-        res.setHeader('Cache-Control', name === 'fitlive.js' || name === 'fitlive.manifest.json' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+      serveStatic: {
+        index: false,
+        setHeaders(res, file) {
+          res.setHeader('Access-Control-Allow-Origin', '*');
+          // The unversioned stub and the manifest change with a release; everything else has a
+          // content hash in its name (fitlive.<hash>.js, chunks/*-<hash>.js): cache it for good.
+          const name = path.basename(file).replace(/\.(br|gz)$/, '');
+          res.setHeader('Cache-Control', name === 'fitlive.js' || name === 'fitlive.manifest.json' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+        },
       },
     }),
   );

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { makeApiKey } from '../../backend/auth/api-keys.js';
@@ -158,6 +162,23 @@ test('security headers on every answer; the widget bundle stays loadable from cl
   assert.equal(versioned.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.equal(versioned.headers.get('access-control-allow-origin'), '*');
   assert.equal(`sha384-${crypto.createHash('sha384').update(Buffer.from(await versioned.arrayBuffer())).digest('base64')}`, manifest.integrity);
+  // Compressed once at build time: Brotli when the browser takes it, gzip otherwise, the file as
+  // it is without Accept-Encoding; the cache headers are the same for all three.
+  assert.ok(['br', 'gzip'].includes(versioned.headers.get('content-encoding') ?? ''), 'fetch asks for compression');
+  assert.match(versioned.headers.get('vary') ?? '', /accept-encoding/i);
+  const raw = fs.readFileSync(path.join('dist', manifest.entry));
+  for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', null]] as const) {
+    const res = await new Promise<http.IncomingMessage & { body: Buffer }>((resolve, reject) =>
+      http.get(`${server.url}/${manifest.entry}`, { headers: { 'accept-encoding': accept } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Object.assign(r, { body: Buffer.concat(chunks) })));
+      }).on('error', reject),
+    );
+    assert.equal(res.headers['content-encoding'], encoding ?? undefined, accept);
+    assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable', accept);
+    assert.ok((encoding === 'gzip' ? zlib.gunzipSync(res.body) : encoding === 'br' ? zlib.brotliDecompressSync(res.body) : res.body).equals(raw), `${accept}: the same bytes`);
+    if (encoding) assert.ok(res.body.length < raw.length / 2.5, `${accept}: ${res.body.length} of ${raw.length} bytes`);
+  }
 });
 
 test('failed authentications and token minting are rate limited', async () => {
