@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.js';
-import type { FitClassRoom, FitRepCounter } from '../../widget/index.js';
+import type { FitClassRoom } from '../../widget/index.js';
 import type { PoseFrame } from '../../widget/pose/keypoints.js';
 import { setPoseEstimatorLoader, type PoseEstimatorLike } from '../../widget/pose/camera-counter.js';
-import { backendUrl, byTestId, mount, nextEvent, token, until } from './helpers.js';
+import { backendUrl, byTestId, mount, nextEvent, token, until, mountCounter } from './helpers.js';
 import { cycle, sequence, synth } from './pose-synth.js';
 
 /*
@@ -34,13 +34,7 @@ function replay(frames: PoseFrame[]): PoseEstimatorLike & { calls: number; sawVi
 
 const squats = (n: number) => synth(1000 + n * 1200 + 1000, sequence({ ms: 1000, pose: () => ({ drop: 0 }) }, { ms: n * 1200, pose: (t) => ({ drop: 0.9 * cycle(t, 1200) }) }, { ms: 1000, pose: () => ({ drop: 0 }) }));
 
-async function counter(attrs: Record<string, string>): Promise<FitRepCounter> {
-  const el = document.createElement('fit-rep-counter');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  await el.updateComplete;
-  return el;
-}
+const counter = mountCounter;
 
 const shown = (el: Element) => el.shadowRoot!.querySelector('[data-testid="rep-count"]')!.textContent!.trim();
 

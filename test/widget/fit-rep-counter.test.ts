@@ -1,7 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.js';
-import type { FitRepCounter } from '../../widget/index.js';
-import { backendUrl, byTestId, mount, nextEvent, token, until } from './helpers.js';
+import { backendUrl, byTestId, mount, nextEvent, token, until, mountCounter } from './helpers.js';
 
 /* <fit-rep-counter> inside a room and standalone (a second device), against the real backend. */
 
@@ -9,13 +8,7 @@ afterEach(() => {
   for (const el of document.querySelectorAll('fit-class-room, fit-rep-counter')) el.remove();
 });
 
-async function counter(attrs: Record<string, string>): Promise<FitRepCounter> {
-  const el = document.createElement('fit-rep-counter');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  await el.updateComplete;
-  return el;
-}
+const counter = mountCounter;
 
 const count = (el: Element) => el.shadowRoot!.querySelector('[data-testid="rep-count"]')!.textContent!.trim();
 

@@ -1,6 +1,6 @@
 // @ts-expect-error served by the test runner's backend plugin (web-test-runner.config.mjs)
 import { backendUrl as url } from '/__fitlive/backend.js';
-import type { FitClassRoom } from '../../widget/index.js';
+import type { FitClassRoom, FitRepCounter } from '../../widget/index.js';
 
 export const backendUrl: string = url;
 
@@ -8,6 +8,15 @@ export async function token(role: 'coach' | 'member', name: string): Promise<str
   const res = await fetch(`/__fitlive/token?${new URLSearchParams({ classId: 'demo-hiit', role, name })}`);
   const body = (await res.json()) as { token: string };
   return body.token;
+}
+
+/** Adds a <fit-rep-counter> with these attributes and waits for its first render. */
+export async function mountCounter(attrs: Record<string, string>): Promise<FitRepCounter> {
+  const el = document.createElement('fit-rep-counter');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
 }
 
 /** Adds a <fit-class-room> to the page and waits for its first render. */
