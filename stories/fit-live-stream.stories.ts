@@ -1,6 +1,6 @@
 // Stories for <fit-live-stream> in Component Story Format. They render without a backend: a
-// stand-in fetch answers the playback and heartbeat endpoints for the not-started, ended and
-// error states. For a live picture, point `server`/`streamId`/`token` at a running backend; for a
+// stand-in fetch answers the playback and heartbeat endpoints for the live (an HLS test pattern
+// served with the stories), not-started, ended and error states. For a live picture, point `server`/`streamId`/`token` at a running backend; for a
 // recording, `server`/`recordingId` and a viewer token of the recording's stream.
 import '../widget/index.js';
 import type { PlaybackInfo } from '../protocol/streams.js';
@@ -42,6 +42,9 @@ function storyFetch(): void {
     const m = /\/api\/v1\/streams\/story-([a-z-]+)\/(playback|heartbeat)$/.exec(url);
     if (!m) return real(input, init);
     switch (m[1]) {
+      case 'live':
+        // A short test pattern made by .storybook/main.ts with FFmpeg, served with the stories.
+        return json(200, { ...base, streamId: 'story-live', status: 'live', masterUrl: new URL('story-hls/live.m3u8', location.href).href, viewers: 42 });
       case 'idle':
         return json(200, { ...base, streamId: 'story-idle', posterUrl: POSTER });
       case 'ended':
@@ -66,8 +69,16 @@ function player(args: Args, streamId = args.streamId, style = ''): HTMLElement {
   return el;
 }
 
+/** Live: the picture, the LIVE badge, the viewer count (a test pattern standing in for the stream). */
+export const Live = {
+  render: (args: Args) => {
+    storyFetch();
+    return player(args, 'story-live');
+  },
+};
+
 /** A real stream: set `server`, `streamId` and a viewer `token` from `POST /api/v1/streams/:id/join`. */
-export const Live = { tags: ['needs-backend'], render: (args: Args) => player(args) };
+export const LiveFromServer = { tags: ['needs-backend'], render: (args: Args) => player(args) };
 
 function recordingPlayer(args: Args, recordingId = args.recordingId): HTMLElement {
   const el = document.createElement('fit-live-stream');

@@ -66,6 +66,13 @@ test('every story renders without errors and axe finds nothing serious', { timeo
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: JSON.stringify(v.nodes.map((n) => n.target)), why: (v.nodes[0] as unknown as { failureSummary?: string })?.failureSummary }));
       });
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      // The live player's story really plays (an HLS test pattern): its picture moves.
+      if (story.id.endsWith('fit-live-stream--live')) {
+        const playing = `(() => { const v = document.querySelector('fit-live-stream').shadowRoot.querySelector('video'); return !!v && v.currentTime > 1 && v.videoWidth > 0; })()`;
+        const t0 = Date.now();
+        while (!(await page.evaluate(playing)) && Date.now() - t0 < 15_000) await page.waitForTimeout(250);
+        if (!(await page.evaluate(playing))) failures.push(`${story.id}: the live picture did not play`);
+      }
       // Keyboard: Tab through the story; every control must be reached and show where focus is.
       const keyboard = await keyboardWalk(page);
       for (const c of keyboard.unreached) failures.push(`${story.id}: not reachable by Tab: ${c}`);
