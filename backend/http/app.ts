@@ -119,23 +119,24 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   // The widget bundle is loaded cross-origin by club sites (module scripts need CORS). The build
   // writes Brotli and gzip copies next to each file; the best one the browser accepts is sent.
-  app.use(
-    expressStaticGzip(deps.distDir, {
-      enableBrotli: true,
-      orderPreference: ['br', 'gzip'],
+  const serveDist = expressStaticGzip(deps.distDir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: false,
+    serveStatic: {
       index: false,
-      serveStatic: {
-        index: false,
-        setHeaders(res, file) {
-          res.setHeader('Access-Control-Allow-Origin', '*');
-          // The unversioned stub and the manifest change with a release; everything else has a
-          // content hash in its name (fitlive.<hash>.js, chunks/*-<hash>.js): cache it for good.
-          const name = path.basename(file).replace(/\.(br|gz)$/, '');
-          res.setHeader('Cache-Control', name === 'fitlive.js' || name === 'fitlive.manifest.json' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
-        },
+      setHeaders(res, file) {
+        res.setHeader('Access-Control-Allow-Origin', '*');
+        // The unversioned stub and the manifest change with a release; everything else has a
+        // content hash in its name (fitlive.<hash>.js, chunks/*-<hash>.js): cache it for good.
+        const name = path.basename(file).replace(/\.(br|gz)$/, '');
+        res.setHeader('Cache-Control', name === 'fitlive.js' || name === 'fitlive.manifest.json' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
       },
-    }),
-  );
+    },
+    });
+  // Never in front of the API, and a path it cannot read (say a malformed %-escape) is not its
+  // error to answer: the request goes on to the routes, which answer with a stable code.
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : serveDist(req, res, () => next())));
 
   const api = express.Router();
   api.use((req, _res, next) => {
