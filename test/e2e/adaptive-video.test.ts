@@ -82,7 +82,8 @@ test('the SFU follows: a simulated member’s three layers, the coach’s tile s
   // One big tile (a layout choice the element exposes): 1100 px wide is > 540 px high.
   await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
   await tile.scrollIntoViewIfNeeded();
-  await until('a large tile gets the top layer', memberVideo, (c) => c?.currentSpatialLayer === 2, 15_000);
+  // The top layer needs the coach's downlink estimate to ramp up: slower on a loaded 2-core box.
+  await until('a large tile gets the top layer', memberVideo, (c) => c?.currentSpatialLayer === 2, 30_000);
   await setRoomStyle(coach, 'width: 320px');
   await tile.scrollIntoViewIfNeeded();
   const small = await until('a small tile gets the lowest layer', memberVideo, (c) => c?.currentSpatialLayer === 0, 15_000);
@@ -91,6 +92,6 @@ test('the SFU follows: a simulated member’s three layers, the coach’s tile s
   await until('a hidden tile is paused', memberVideo, (c) => c?.paused === true, 10_000);
   await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
   await tile.scrollIntoViewIfNeeded();
-  await until('shown large again: resumed on the top layer', memberVideo, (c) => c?.paused === false && c.currentSpatialLayer === 2, 15_000);
+  await until('shown large again: resumed on the top layer', memberVideo, (c) => c?.paused === false && c.currentSpatialLayer === 2, 30_000);
   await until('and frames flow', () => probeVideo(tile.locator('video').first(), 400), (p) => p.framesInWindow > 0, 15_000);
 });
