@@ -108,6 +108,13 @@ describe('<fit-rep-counter auto>: camera counting', () => {
     await until(() => coach.room!.fitness.state?.participants[memberId]?.cameraReps?.[exerciseId] === 2, 15_000, 'coach sees two camera reps');
     expect(coach.room!.fitness.currentReps(memberId)).to.be.at.least(2);
 
+    // The member turns their camera off: counting does not turn it back on, and says why.
+    await member.room!.setCameraOff(true);
+    await until(() => byTestId(inner, 'camera-counting')?.dataset.status === 'camera-off', 5000, 'camera-off status');
+    expect(byTestId(inner, 'camera-status')!.textContent).to.match(/Turn your camera on to count squats/);
+    await member.room!.setCameraOff(false);
+    await until(() => byTestId(inner, 'camera-counting')?.dataset.status === 'running', 10_000, 'counting again with the camera back on');
+
     // The coach turns it off: the member's camera stops counting.
     await coach.room!.fitness.setAutoCount(exerciseId, null);
     await until(() => !byTestId(inner, 'camera-counting'), 5000, 'camera counting gone');

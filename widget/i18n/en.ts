@@ -35,6 +35,7 @@ export const en = {
   'reps.camera.hint.no-person': 'Nobody in view: stand in front of your camera.',
   'reps.camera.hint.step-back': 'Step back so your whole body is visible.',
   'reps.camera.hint.calibrating': 'Stand tall for a moment so the camera can measure you.',
+  'reps.camera.needsCamera': (p: { movement: string }) => `Turn your camera on to count ${p.movement} with it.`,
   'reps.camera.privacy': 'Video stays on this device: the counting happens in your browser.',
   'reps.camera.stop': 'Stop counting with my camera',
   'reps.camera.start': 'Count with my camera',

@@ -27,6 +27,7 @@ export const es: Catalog = {
   'reps.camera.hint.no-person': 'No se ve a nadie: ponte delante de la cámara.',
   'reps.camera.hint.step-back': 'Aléjate un poco para que se vea todo tu cuerpo.',
   'reps.camera.hint.calibrating': 'Quédate de pie un momento para que la cámara te mida.',
+  'reps.camera.needsCamera': (p) => `Enciende tu cámara para contar ${p.movement} con ella.`,
   'reps.camera.privacy': 'El vídeo no sale de este dispositivo: el conteo se hace en tu navegador.',
   'reps.camera.stop': 'Dejar de contar con mi cámara',
   'reps.camera.start': 'Contar con mi cámara',

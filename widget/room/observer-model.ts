@@ -7,7 +7,7 @@ import { SignalingClient } from './signaling-client.js';
 
 /** What a rep counter needs from a room: the seat it counts for and the class model. */
 export interface CounterRoom extends EventTarget {
-  readonly state: { phase: RoomPhase; self: Pick<ParticipantInfo, 'id' | 'role'> | undefined; error?: ErrorBody | undefined; localStream?: MediaStream | undefined };
+  readonly state: { phase: RoomPhase; self: Pick<ParticipantInfo, 'id' | 'role'> | undefined; error?: ErrorBody | undefined; localStream?: MediaStream | undefined; cameraOff?: boolean };
   readonly fitness: ClassModel;
 }
 

@@ -136,6 +136,8 @@ export class FitRepCounter extends FitElement {
   private get wantedMovement(): Movement | undefined {
     if (this.optedOut) return undefined;
     const room = this.room;
+    // The member turned their camera off in the class: counting does not turn it back on.
+    if (room?.state.cameraOff) return undefined;
     if (room && room.state.phase === 'joined' && room.state.self?.role === 'member') {
       const fromCoach = room.fitness.autoCountFor(room.state.self.id);
       if (fromCoach) return fromCoach;
@@ -266,12 +268,14 @@ export class FitRepCounter extends FitElement {
     const state = this.camera.state;
     const movement = i18n.t(`movement.${offered}`);
     let status: string;
+    const cameraOff = !this.optedOut && !!this.room?.state.cameraOff;
     if (this.optedOut) status = i18n.t('reps.camera.offered', { movement });
+    else if (cameraOff) status = i18n.t('reps.camera.needsCamera', { movement });
     else if (state.status === 'error' && state.error) status = i18n.error(state.error, i18n.t('error.pose_model_failed'));
     else if (state.status === 'running') status = i18n.t('reps.camera.running', { movement });
     else status = i18n.t('reps.camera.starting', { movement });
-    const hint = !this.optedOut && state.status === 'running' && state.hint ? i18n.t(`reps.camera.hint.${state.hint}`) : '';
-    return html`<div part="camera" class="camera" data-testid="camera-counting" data-status=${this.optedOut ? 'opted-out' : state.status} data-movement=${offered}>
+    const hint = !this.optedOut && !cameraOff && state.status === 'running' && state.hint ? i18n.t(`reps.camera.hint.${state.hint}`) : '';
+    return html`<div part="camera" class="camera" data-testid="camera-counting" data-status=${this.optedOut ? 'opted-out' : cameraOff ? 'camera-off' : state.status} data-movement=${offered}>
       <p role="status" data-testid="camera-status">${status}</p>
       <p class="hint" role="status" data-testid="camera-hint" data-hint=${(!this.optedOut && state.hint) || ''}>${hint}</p>
       <p class="privacy">${i18n.t('reps.camera.privacy')}</p>
