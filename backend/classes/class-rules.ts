@@ -19,8 +19,15 @@ export interface ClassSnapshot {
   members: Record<string, { level: Level; mutedByCoach: boolean; micLocked: boolean }>;
 }
 
-/** What a stored rep row does: one more (a tap or the camera), or one less (a correction). */
-export type RepKind = RepSource | 'undo';
+/** What a member asks for: one more rep (a tap or the camera), or one less. */
+export type RepRequest = RepSource | 'undo';
+
+/**
+ * What a stored rep row does: one more (a tap or a camera rep), or one less, which takes back a
+ * camera rep (`undo-camera`) when there is one, else a tapped one (`undo`). Stored as decided, so
+ * counts are plain sums over the rows, in any order.
+ */
+export type RepKind = RepSource | 'undo' | 'undo-camera';
 
 export interface RepResult {
   participantId: string;
@@ -196,17 +203,20 @@ export class ClassRules {
     else delete this.autoCount[exerciseId];
   }
 
-  /** Checks a rep (or a correction) before it is stored; returns the exercise it counts toward. */
-  checkRep(actorId: string, opId: string, kind: RepKind = 'tap'): { exerciseId: string; duplicate: boolean } {
+  /**
+   * Checks a rep (or a correction) before it is stored; returns the exercise it counts toward and
+   * what the row will do (a correction takes back a camera rep first: the camera is what miscounts).
+   */
+  checkRep(actorId: string, opId: string, request: RepRequest = 'tap'): { exerciseId: string; duplicate: boolean; kind: RepKind } {
     if (this.ended) throw new AppError(ErrorCode.ClassEnded, 'This class has ended', 410);
     const p = this.session.get(actorId);
     if (!p || p.role !== 'member') throw new AppError(ErrorCode.Forbidden, 'Only members count reps', 403);
     const exerciseId = this.currentExerciseId(actorId);
     const duplicate = this.seenOps.get(actorId)?.has(opId) ?? false;
-    if (kind === 'undo' && !duplicate && !(this.members.get(actorId)?.reps[exerciseId] ?? 0)) {
-      throw new AppError(ErrorCode.BadRequest, 'There is no rep to take back for this exercise');
-    }
-    return { exerciseId, duplicate };
+    if (request !== 'undo') return { exerciseId, duplicate, kind: request };
+    const state = this.members.get(actorId);
+    if (!duplicate && !(state?.reps[exerciseId] ?? 0)) throw new AppError(ErrorCode.BadRequest, 'There is no rep to take back for this exercise');
+    return { exerciseId, duplicate, kind: state?.cameraReps?.[exerciseId] ? 'undo-camera' : 'undo' };
   }
 
   /** Counts a rep (or a correction) the store has acknowledged (idempotent on `opId`). */
@@ -465,16 +475,9 @@ export class ClassRules {
   }
 }
 
-/** One stored rep row applied to a member's counts (a correction never goes below zero). */
-export function applyRep(state: ParticipantClassState, exerciseId: string, kind: RepKind): void {
-  if (kind === 'undo') {
-    const count = state.reps[exerciseId] ?? 0;
-    if (count > 0) state.reps[exerciseId] = count - 1;
-    // A correction takes back a camera rep first: the camera is what miscounts.
-    const camera = state.cameraReps?.[exerciseId] ?? 0;
-    if (camera > 0) state.cameraReps![exerciseId] = camera - 1;
-    return;
-  }
-  state.reps[exerciseId] = (state.reps[exerciseId] ?? 0) + 1;
-  if (kind === 'camera') (state.cameraReps ??= {})[exerciseId] = (state.cameraReps?.[exerciseId] ?? 0) + 1;
+/** One stored rep row applied to a member's counts (never below zero). */
+export function applyRep(state: Pick<ParticipantClassState, 'reps' | 'cameraReps'>, exerciseId: string, kind: RepKind): void {
+  const add = (counts: Record<string, number>, delta: number) => (counts[exerciseId] = Math.max(0, (counts[exerciseId] ?? 0) + delta));
+  add(state.reps, kind === 'undo' || kind === 'undo-camera' ? -1 : 1);
+  if (kind === 'camera' || (kind === 'undo-camera' && state.cameraReps)) add((state.cameraReps ??= {}), kind === 'camera' ? 1 : -1);
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { Connection } from './connection.js';
 import type { LiveClass } from './live-classes.js';
 import type { Handler } from './handlers.js';
-import type { RepKind } from '../classes/class-rules.js';
+import type { RepRequest } from '../classes/class-rules.js';
 
 type ClassMessage =
   | 'time:sync'
@@ -169,9 +169,9 @@ export const classHandlers: { [N in ClassMessage]: Handler<N> } = {
 
 
 /** A rep, camera rep or correction: stored before it is acknowledged, so an acknowledged rep is never lost. */
-async function countRep(conn: Connection, opId: string, kind: RepKind): Promise<{ exerciseId: string; count: number; duplicate: boolean }> {
+async function countRep(conn: Connection, opId: string, request: RepRequest): Promise<{ exerciseId: string; count: number; duplicate: boolean }> {
   const live = conn.classContext();
-  const { exerciseId, duplicate } = live.rules.checkRep(conn.participantId, opId, kind);
+  const { exerciseId, duplicate, kind } = live.rules.checkRep(conn.participantId, opId, request);
   if (duplicate) return { exerciseId, count: live.rules.repResult(conn.participantId, exerciseId, true).count, duplicate };
   const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.storedParticipantId(), exerciseId, opId, kind });
   const result = live.rules.recordRep(conn.participantId, opId, exerciseId, kind);

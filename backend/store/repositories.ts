@@ -186,28 +186,20 @@ export function repRepository(db: Q) {
       const { rows } = await db.query(
         `INSERT INTO reps (class_id, participant_id, exercise_id, op_id, source, delta) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (class_id, participant_id, op_id) DO NOTHING RETURNING id`,
-        [r.classId, r.participantDbId, r.exerciseId, r.opId, kind, kind === 'undo' ? -1 : 1],
+        [r.classId, r.participantDbId, r.exerciseId, r.opId, kind, kind === 'undo' || kind === 'undo-camera' ? -1 : 1],
       );
       return rows.length === 1;
     },
     /** Reps per person and exercise in a class, and how many of them the camera counted. */
     async countsForClass(classId: string): Promise<Array<{ identity: string; exerciseId: string; count: number; cameraCount: number }>> {
-      const rows = await this.rows(classId);
-      const byKey = new Map<string, { identity: string; exerciseId: string; state: ParticipantClassState }>();
-      for (const r of rows) {
-        const key = `${r.identity}\u0000${r.exercise_id}`;
-        let entry = byKey.get(key);
-        if (!entry) byKey.set(key, (entry = { identity: r.identity, exerciseId: r.exercise_id, state: emptyCounts() }));
-        applyRep(entry.state, r.exercise_id, r.source);
-      }
-      return [...byKey.values()].map((e) => ({ identity: e.identity, exerciseId: e.exerciseId, count: e.state.reps[e.exerciseId] ?? 0, cameraCount: e.state.cameraReps?.[e.exerciseId] ?? 0 }));
-    },
-    async rows(classId: string) {
-      const { rows } = await db.query<{ identity: string; exercise_id: string; source: RepKind }>(
-        `SELECT p.identity, r.exercise_id, r.source FROM reps r JOIN participants p ON p.id = r.participant_id WHERE r.class_id = $1 ORDER BY r.id`,
+      const { rows } = await db.query<{ identity: string; exercise_id: string; n: string | number; camera: string | number }>(
+        `SELECT p.identity, r.exercise_id, sum(r.delta) AS n,
+                count(*) FILTER (WHERE r.source = 'camera') - count(*) FILTER (WHERE r.source = 'undo-camera') AS camera
+           FROM reps r JOIN participants p ON p.id = r.participant_id
+          WHERE r.class_id = $1 GROUP BY p.identity, r.exercise_id`,
         [classId],
       );
-      return rows;
+      return rows.map((r) => ({ identity: r.identity, exerciseId: r.exercise_id, count: Number(r.n), cameraCount: Number(r.camera) }));
     },
     /** A person's stored reps in a class: counts per exercise (and by camera) and the operation ids seen. */
     async forParticipant(classId: string, participantDbId: number): Promise<{ counts: Record<string, number>; cameraCounts: Record<string, number>; opIds: string[] }> {
@@ -215,15 +207,13 @@ export function repRepository(db: Q) {
         'SELECT exercise_id, op_id, source FROM reps WHERE class_id = $1 AND participant_id = $2 ORDER BY id',
         [classId, participantDbId],
       );
-      // Replayed in order with the same rule the live class uses, so a restart gives the same numbers.
-      const state = emptyCounts();
-      for (const r of rows) applyRep(state, r.exercise_id, r.source);
-      return { counts: state.reps, cameraCounts: state.cameraReps ?? {}, opIds: rows.map((r) => r.op_id) };
+      // The same rule the live class applies, so a restart gives the same numbers.
+      const counts: Pick<ParticipantClassState, 'reps' | 'cameraReps'> = { reps: {} };
+      for (const r of rows) applyRep(counts, r.exercise_id, r.source);
+      return { counts: counts.reps, cameraCounts: counts.cameraReps ?? {}, opIds: rows.map((r) => r.op_id) };
     },
   };
 }
-
-const emptyCounts = (): ParticipantClassState => ({ level: 'beginner', reps: {}, mutedByCoach: false, micLocked: false });
 
 export interface StoredChatMessage extends ChatMessage {
   clientId: string;
