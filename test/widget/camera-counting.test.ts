@@ -98,15 +98,29 @@ describe('<fit-rep-counter auto>: camera counting', () => {
     await member.join();
     const inner = await until(() => member.shadowRoot!.querySelector('fit-rep-counter'), 10_000, 'counter in the room');
     const memberId = member.room!.state.self!.id;
-    const exerciseId = member.room!.fitness.currentExerciseId(memberId);
     expect(byTestId(inner, 'camera-counting'), 'nothing about the camera until the coach turns it on').to.equal(null);
 
+    // The coach, in their controls: show the plan's first exercise to everyone, then 📷 → squats.
+    byTestId(coach, 'show-exercise')!.click();
+    const exerciseId = coach.room!.fitness.state!.plan[0]!.id;
+    await until(() => member.room!.fitness.currentExerciseId(memberId) === exerciseId, 5000, 'the member on the first exercise');
     const counted = nextEvent<{ source: string }>(inner, 'fit-rep');
-    await coach.room!.fitness.setAutoCount(exerciseId, 'squat');
+    const autoCount = byTestId(coach, 'auto-count') as HTMLSelectElement;
+    autoCount.value = 'squat';
+    autoCount.dispatchEvent(new Event('change'));
     await until(() => byTestId(inner, 'camera-counting')?.dataset.status === 'running', 10_000, 'member counting with the camera');
     expect((await counted).detail.source).to.equal('camera');
     await until(() => coach.room!.fitness.state?.participants[memberId]?.cameraReps?.[exerciseId] === 2, 15_000, 'coach sees two camera reps');
     expect(coach.room!.fitness.currentReps(memberId)).to.be.at.least(2);
+    // On the coach's tile: the reps, marked as camera-counted.
+    const coachTileReps = () => coach.shadowRoot!.querySelector<HTMLElement>(`[data-testid="participant-tile"][data-participant-id="${memberId}"] [data-testid="tile-reps"]`);
+    await until(() => coachTileReps()?.dataset.camera === '2', 5000, 'the coach’s tile marks two camera reps');
+    expect(coachTileReps()!.title).to.match(/2 counted by camera/);
+    // The member takes one back with −1: the server takes back a camera rep, the coach sees it.
+    const before = coach.room!.fitness.currentReps(memberId);
+    byTestId(inner, 'rep-undo')!.click();
+    await until(() => coach.room!.fitness.currentReps(memberId) === before - 1, 5000, 'the coach sees one rep fewer');
+    expect(coach.room!.fitness.state?.participants[memberId]?.cameraReps?.[exerciseId]).to.equal(1);
 
     // The member turns their camera off: counting does not turn it back on, and says why.
     await member.room!.setCameraOff(true);
@@ -116,7 +130,8 @@ describe('<fit-rep-counter auto>: camera counting', () => {
     await until(() => byTestId(inner, 'camera-counting')?.dataset.status === 'running', 10_000, 'counting again with the camera back on');
 
     // The coach turns it off: the member's camera stops counting.
-    await coach.room!.fitness.setAutoCount(exerciseId, null);
+    autoCount.value = '';
+    autoCount.dispatchEvent(new Event('change'));
     await until(() => !byTestId(inner, 'camera-counting'), 5000, 'camera counting gone');
     await member.leave();
     await coach.leave();

@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../protocol/errors.js';
 import { FitError } from '../room/fit-error.js';
 import { describeMediaError } from '../room/local-media.js';
 import type { PoseFrame } from './keypoints.js';
+import type { PoseEstimator } from './pose-estimator.js';
 import type { PoseHint, RepDetector } from './rep-detector.js';
 
 /*
@@ -12,13 +13,8 @@ import type { PoseHint, RepDetector } from './rep-detector.js';
  * frames go to the model and nowhere else. The model loads on the first start, never before.
  */
 
-/** What the model runtime offers (widget/pose/pose-estimator.ts, loaded lazily). */
-export interface PoseEstimatorLike {
-  estimate(source: HTMLVideoElement): Promise<PoseFrame>;
-  readonly inWorker: boolean;
-  readonly backend: string;
-  dispose(): void;
-}
+/** The model runtime (widget/pose/pose-estimator.ts; a type import: the chunk loads lazily). */
+export type PoseEstimatorLike = PoseEstimator;
 
 export type CameraCountStatus = 'off' | 'starting' | 'running' | 'error';
 
@@ -35,11 +31,6 @@ export interface CameraCountState {
   error: ErrorBody | undefined;
 }
 
-export interface CameraCounterDeps {
-  loadEstimator(): Promise<PoseEstimatorLike>;
-  getUserMedia?: (c: MediaStreamConstraints) => Promise<MediaStream>;
-}
-
 /** At most this many frames a second: reps are slower than 4 a second; more only costs battery. */
 const MAX_FPS = 15;
 
@@ -54,11 +45,8 @@ export function setPoseEstimatorLoader(loader?: () => Promise<PoseEstimatorLike>
   sharedEstimator = undefined;
 }
 
-const defaultDeps = (): CameraCounterDeps => ({
-  // The one place the pose chunk is imported: nothing of it loads until counting starts.
-  loadEstimator: () => (loaderOverride ? loaderOverride() : import('./pose-estimator.js').then((m) => m.createPoseEstimator())),
-  getUserMedia: navigator.mediaDevices?.getUserMedia ? (c) => navigator.mediaDevices.getUserMedia(c) : undefined,
-});
+// The one place the pose chunk is imported: nothing of it loads until counting starts.
+const loadEstimator = (): Promise<PoseEstimatorLike> => (loaderOverride ? loaderOverride() : import('./pose-estimator.js').then((m) => m.createPoseEstimator()));
 
 let sharedEstimator: Promise<PoseEstimatorLike> | undefined;
 
@@ -68,16 +56,12 @@ export class CameraCounter {
   private detector: RepDetector | undefined;
   private video: HTMLVideoElement | undefined;
   private ownStream: MediaStream | undefined;
-  private readonly deps: CameraCounterDeps;
 
   constructor(
     private readonly onChange: () => void,
     /** Called once per counted rep. */
     private readonly onRep: () => void,
-    deps?: Partial<CameraCounterDeps>,
-  ) {
-    this.deps = { ...defaultDeps(), ...deps };
-  }
+  ) {}
 
   private set(patch: Partial<CameraCountState>): void {
     this.state = { ...this.state, ...patch };
@@ -99,14 +83,14 @@ export class CameraCounter {
       let source: MediaStream;
       if (track) source = new MediaStream([track]);
       else {
-        if (!this.deps.getUserMedia) throw describeMediaError(undefined);
+        if (!navigator.mediaDevices?.getUserMedia) throw describeMediaError(undefined);
         try {
-          source = this.ownStream = await this.deps.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15 } }, audio: false });
+          source = this.ownStream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15 } }, audio: false });
         } catch (err) {
           throw describeMediaError(err);
         }
       }
-      const estimator = await (sharedEstimator ??= this.deps.loadEstimator().catch((err) => {
+      const estimator = await (sharedEstimator ??= loadEstimator().catch((err) => {
         sharedEstimator = undefined;
         throw new FitError(ErrorCode.PoseModelFailed, `The movement model could not start here: ${(err as Error)?.message ?? err}`);
       }));

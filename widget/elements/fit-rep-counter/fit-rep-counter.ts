@@ -129,30 +129,27 @@ export class FitRepCounter extends FitElement {
     return !!this.room && this.room.state.self?.role === 'member';
   }
 
-  /**
-   * The movement the camera should count now, if any: the `exercise` attribute with `auto`, or
-   * what the coach set for the member's current exercise; never when the member opted out.
-   */
-  private get wantedMovement(): Movement | undefined {
-    if (this.optedOut) return undefined;
-    const room = this.room;
-    // The member turned their camera off in the class: counting does not turn it back on.
-    if (room?.state.cameraOff) return undefined;
-    if (room && room.state.phase === 'joined' && room.state.self?.role === 'member') {
-      const fromCoach = room.fitness.autoCountFor(room.state.self.id);
-      if (fromCoach) return fromCoach;
-    }
-    if (!this.auto) return undefined;
-    if (room && room.state.phase !== 'joined' && room.state.phase !== 'idle') return undefined;
-    return isMovement(this.exercise) ? this.exercise : undefined;
-  }
-
-  /** The movement counting is offered for (shown even when opted out, to opt back in). */
-  private get offeredMovement(): Movement | undefined {
+  /** What the coach set to be counted by camera for this member's current exercise, if anything. */
+  private get coachMovement(): Movement | undefined {
     const room = this.room;
     const self = room?.state.self;
-    const fromCoach = room && room.state.phase === 'joined' && self?.role === 'member' ? room.fitness.autoCountFor(self.id) : undefined;
-    return fromCoach ?? (this.auto && isMovement(this.exercise) ? this.exercise : undefined);
+    return room?.state.phase === 'joined' && self?.role === 'member' ? room.fitness.autoCountFor(self.id) : undefined;
+  }
+
+  /** The movement counting is offered for: the coach's, or the `exercise` attribute with `auto`. */
+  private get offeredMovement(): Movement | undefined {
+    return this.coachMovement ?? (this.auto && isMovement(this.exercise) ? this.exercise : undefined);
+  }
+
+  /**
+   * The movement the camera should count now: the one offered, unless the member opted out or
+   * turned their camera off in the class; with `auto` in a class, only once joined.
+   */
+  private get wantedMovement(): Movement | undefined {
+    const room = this.room;
+    if (this.optedOut || room?.state.cameraOff) return undefined;
+    if (!this.coachMovement && room && room.state.phase !== 'joined' && room.state.phase !== 'idle') return undefined;
+    return this.offeredMovement;
   }
 
   private syncCamera(): void {
