@@ -29,7 +29,8 @@ if [ "$want_test" = 1 ]; then
   # php-cli: the README's PHP (WordPress) token example is run and its token verified.
   # postgresql: the migrations and row-level security run on a real server (its own throwaway cluster).
   # redis-server: the two-node (cluster) test shares a real Redis between backend processes.
-  for p in chromium fonts-dejavu-core coturn php-cli postgresql redis-server; do need_pkg "$p"; done
+  # fonts-noto-color-emoji: screenshots (docs/screenshots/) show the icons, not boxes.
+  for p in chromium fonts-dejavu-core fonts-noto-color-emoji coturn php-cli postgresql redis-server; do need_pkg "$p"; done
 fi
 
 need_meson=0

@@ -36,7 +36,11 @@ export function fakeCamera(label: string, hue: number): MediaStream {
 
 const person = (id: string, displayName: string, role: ParticipantInfo['role'], hue: number, video = true): RemoteParticipant => {
   const stream = video ? fakeCamera(displayName, hue) : new MediaStream();
-  return { id, displayName, role, stream, hasVideo: video, hasAudio: true, screen: new MediaStream(), hasScreen: false };
+  const camera = stream.getVideoTracks()[0];
+  return {
+    id, displayName, role, stream, hasVideo: video, hasAudio: true, screen: new MediaStream(), hasScreen: false,
+    views: { camera: camera ? new MediaStream([camera]) : undefined, mic: undefined, screen: undefined, screenAudio: undefined },
+  };
 };
 
 export const COACH = () => person('p_coach', 'Coach Sam', 'coach', 20);

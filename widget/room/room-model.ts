@@ -27,14 +27,33 @@ export interface WaitlistState {
 }
 
 export interface RemoteParticipant extends ParticipantInfo {
-  /** One stream per person; tracks are added as they are received, so a bound <video> keeps playing. */
+  /** Every track received from this person (camera, microphone), for pages that want them together. */
   stream: MediaStream;
   hasVideo: boolean;
   hasAudio: boolean;
   /** A screen the person shares (the coach), with its sound: shown large, apart from the camera. */
   screen: MediaStream;
   hasScreen: boolean;
+  /**
+   * What the element binds to its <video> and <audio> elements: one stream per track, replaced
+   * (never changed) when the track changes. Chromium reloads a playing media element whose stream
+   * gains or loses a track (a black blink, the frame counter back to 0), so a stream shown is
+   * never mutated: audio arriving after video, or a screen's sound, cannot reload the picture.
+   */
+  views: MediaViews;
 }
+
+/** Single-track streams for media elements (see `RemoteParticipant.views`). */
+export interface MediaViews {
+  camera: MediaStream | undefined;
+  mic: MediaStream | undefined;
+  screen: MediaStream | undefined;
+  screenAudio: MediaStream | undefined;
+}
+
+type ViewKey = keyof MediaViews;
+const viewKey = (source: ConsumerOptions['source'], kind: string): ViewKey | undefined =>
+  source === 'camera' && kind === 'video' ? 'camera' : source === 'mic' && kind === 'audio' ? 'mic' : source === 'screen' && kind === 'video' ? 'screen' : source === 'screen-audio' && kind === 'audio' ? 'screenAudio' : undefined;
 
 export interface RoomState {
   phase: RoomPhase;
@@ -131,7 +150,15 @@ export type RoomEventMap = {
   quality: CustomEvent<QualityReport>;
 };
 
-const newRemote = (p: ParticipantInfo): RemoteParticipant => ({ ...p, stream: new MediaStream(), hasVideo: false, hasAudio: false, screen: new MediaStream(), hasScreen: false });
+const newRemote = (p: ParticipantInfo): RemoteParticipant => ({
+  ...p,
+  stream: new MediaStream(),
+  hasVideo: false,
+  hasAudio: false,
+  screen: new MediaStream(),
+  hasScreen: false,
+  views: { camera: undefined, mic: undefined, screen: undefined, screenAudio: undefined },
+});
 
 /** Performance marks (`fitlive:*`) let a page or a benchmark see where join time goes. */
 const mark = (name: string) => globalThis.performance?.mark?.(`fitlive:${name}`);
@@ -514,13 +541,15 @@ export class RoomModel extends EventTarget {
       const owner = r.options.participantId;
       this.received.set(r.options.consumerId, { participantId: owner, track: r.track, source: r.options.source });
       const isScreen = r.options.source === 'screen' || r.options.source === 'screen-audio';
+      const key = viewKey(r.options.source, r.track.kind);
       this.updateParticipant(owner, (p) => {
+        const views = key ? { ...p.views, [key]: new MediaStream([r.track]) } : p.views;
         if (isScreen) {
           p.screen.addTrack(r.track);
-          return { ...p, hasScreen: p.screen.getVideoTracks().length > 0 };
+          return { ...p, views, hasScreen: p.screen.getVideoTracks().length > 0 };
         }
         p.stream.addTrack(r.track);
-        return { ...p, hasVideo: p.hasVideo || r.track.kind === 'video', hasAudio: p.hasAudio || r.track.kind === 'audio' };
+        return { ...p, views, hasVideo: p.hasVideo || r.track.kind === 'video', hasAudio: p.hasAudio || r.track.kind === 'audio' };
       });
       if (r.options.source === 'camera' && r.track.kind === 'video') this.applyView(owner);
     });
@@ -531,10 +560,13 @@ export class RoomModel extends EventTarget {
     this.received.delete(consumerId);
     this.media?.closeConsumer(consumerId);
     if (!entry) return;
+    const key = viewKey(entry.source, entry.track.kind);
     this.updateParticipant(entry.participantId, (r) => {
       r.stream.removeTrack(entry.track);
       r.screen.removeTrack(entry.track);
-      return { ...r, hasVideo: r.stream.getVideoTracks().length > 0, hasAudio: r.stream.getAudioTracks().length > 0, hasScreen: r.screen.getVideoTracks().length > 0 };
+      // Only the view that held this very track goes (a newer one may have replaced it).
+      const views = key && r.views[key]?.getTracks()[0] === entry.track ? { ...r.views, [key]: undefined } : r.views;
+      return { ...r, views, hasVideo: r.stream.getVideoTracks().length > 0, hasAudio: r.stream.getAudioTracks().length > 0, hasScreen: r.screen.getVideoTracks().length > 0 };
     });
   }
 

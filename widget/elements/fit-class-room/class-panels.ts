@@ -67,6 +67,8 @@ export interface CoachPanelState {
   rounds: number;
   confirmEnd: boolean;
   groupByLevel: boolean;
+  /** On a narrow screen the timer, breakouts and class tools fold behind "More controls". */
+  moreOpen?: boolean;
 }
 
 export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch: Partial<CoachPanelState>) => void, run: Run, t: T = EN): TemplateResult {
@@ -74,7 +76,7 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
   const mode = st?.mode ?? 'teach';
   const timer = fitness.timerReading();
   const num = (e: Event) => Number((e.target as HTMLInputElement).value);
-  return html`<div part="coach-controls" class="coach-controls" data-testid="coach-controls">
+  return html`<div part="coach-controls" class="coach-controls" data-testid="coach-controls" data-more-open=${!!ui.moreOpen}>
     <div class="group" role="group" aria-label=${t('coach.mode')}>
       <button class="chip" data-testid="mode-teach" aria-pressed=${mode === 'teach'} @click=${() => run(() => fitness.setMode('teach'))}>${t('coach.teach')}</button>
       <button class="chip" data-testid="mode-workout" aria-pressed=${mode === 'workout'} @click=${() => run(() => fitness.setMode('workout'))}>${t('coach.workout')}</button>
@@ -91,8 +93,9 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
         @click=${() => run(() => fitness.showExercise(ui.exerciseIndex, ui.exerciseLevel === 'all' ? null : ui.exerciseLevel))}>${t('coach.show')}</button>
       <button class="chip" data-testid="next-exercise" ?disabled=${!st?.plan.length} @click=${() => run(() => fitness.advance())}>${t('coach.next')}</button>
       ${autoCountSelect(fitness, st?.plan[ui.exerciseIndex]?.id, run, t)}
+      <button class="chip more-toggle" data-testid="coach-more" aria-expanded=${!!ui.moreOpen} @click=${() => set({ moreOpen: !ui.moreOpen })}>${t(ui.moreOpen ? 'coach.lessControls' : 'coach.moreControls')}</button>
     </div>
-    <div class="group" role="group" aria-label=${t('coach.timer')}>
+    <div class="group secondary" role="group" aria-label=${t('coach.timer')}>
       ${timer && timer.phase !== 'done'
         ? html`${timer.paused
               ? html`<button class="chip" data-testid="timer-resume" @click=${() => run(() => fitness.controlTimer('resume'))}>${t('coach.resume')}</button>`
@@ -104,7 +107,7 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
             <label>× <input type="number" min="1" max="100" .value=${String(ui.rounds)} @change=${(e: Event) => set({ rounds: num(e) })} /></label>
             <button class="chip" data-testid="timer-start" @click=${() => run(() => fitness.startTimer({ workSeconds: ui.work, restSeconds: ui.rest, rounds: ui.rounds }))}>${t('coach.startTimer')}</button>`}
     </div>
-    <div class="group" role="group" aria-label=${t('coach.breakouts')}>
+    <div class="group secondary" role="group" aria-label=${t('coach.breakouts')}>
       ${st?.breakouts
         ? html`${LEVELS.map(
               (l) => html`<button class="chip" data-testid=${`visit-${l}`} aria-pressed=${st.breakouts?.coachRoom === l} @click=${() => run(() => fitness.visitBreakout(l))}>
@@ -114,7 +117,7 @@ export function coachPanel(fitness: ClassModel, ui: CoachPanelState, set: (patch
             <button class="chip" data-testid="breakouts-end" @click=${() => run(() => fitness.endBreakouts())}>${t('coach.bringBack')}</button>`
         : html`<button class="chip" data-testid="breakouts-start" @click=${() => run(() => fitness.startBreakouts())}>${t('coach.startBreakouts')}</button>`}
     </div>
-    <div class="group" role="group" aria-label=${t('coach.class')}>
+    <div class="group secondary" role="group" aria-label=${t('coach.class')}>
       <label class="check"><input type="checkbox" data-testid="group-by-level" .checked=${ui.groupByLevel} @change=${(e: Event) => set({ groupByLevel: (e.target as HTMLInputElement).checked })} /> ${t('coach.groupByLevel')}</label>
       <label class="check"><input type="checkbox" data-testid="lock-mics" .checked=${ui.lockMics} @change=${(e: Event) => set({ lockMics: (e.target as HTMLInputElement).checked })} /> ${t('coach.lockMics')}</label>
       <button class="chip" data-testid="mute-all" @click=${() => run(() => fitness.muteAll(ui.lockMics))}>${t('coach.muteAll')}</button>
@@ -181,14 +184,20 @@ export function coachTileControls(fitness: ClassModel, p: RemoteParticipant, run
     <select class="mini" data-testid="tile-level" aria-label=${t('tile.level', { name: p.displayName })} @change=${(e: Event) => run(() => fitness.setLevel(p.id, (e.target as HTMLSelectElement).value as Level))}>
       ${LEVELS.map((l) => html`<option value=${l} ?selected=${s.level === l}>${levelLabel(l, t)}</option>`)}
     </select>
-    <span class="reps" data-testid="tile-reps" data-camera=${fitness.totalCameraReps(p.id)}
-      title=${fitness.totalCameraReps(p.id) ? `${t('tile.reps')}; ${t('reps.camera.counted', { n: fitness.totalCameraReps(p.id) })}` : t('tile.reps')}
-      >${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}${fitness.totalCameraReps(p.id) ? html` <span aria-hidden="true">📷</span>` : nothing}</span
-    >
     <button class="mini" data-testid="tile-mute" aria-pressed=${s.mutedByCoach} @click=${() => run(() => fitness.setMuted(p.id, !s.mutedByCoach, lock))}>${t(s.mutedByCoach ? 'chat.unmute' : 'chat.mute')}</button>
     <button class="mini" data-testid="tile-spotlight" @click=${() => run(() => fitness.spotlight(fitness.state?.spotlightId === p.id ? null : p.id))}>${t(fitness.state?.spotlightId === p.id ? 'tile.unspotlight' : 'tile.spotlight')}</button>
     <button class="mini danger" data-testid="tile-remove" @click=${() => run(() => fitness.remove(p.id))}>${t('tile.remove')}</button>
   </div>`;
+}
+
+/** A member's reps on the coach's tile (this exercise · the class), 📷 when the camera counted some. */
+export function tileReps(fitness: ClassModel, p: RemoteParticipant, t: T = EN): TemplateResult | typeof nothing {
+  if (p.role !== 'member' || !fitness.state?.participants[p.id]) return nothing;
+  const camera = fitness.totalCameraReps(p.id);
+  return html`<span class="reps" data-testid="tile-reps" data-camera=${camera}
+    title=${camera ? `${t('tile.reps')}; ${t('reps.camera.counted', { n: camera })}` : t('tile.reps')}
+    >${fitness.currentReps(p.id)} · ${fitness.totalReps(p.id)}${camera ? html` <span aria-hidden="true">📷</span>` : nothing}</span
+  >`;
 }
 
 /** A member's own microphone state: muted by the coach (maybe locked), or a mute button. */

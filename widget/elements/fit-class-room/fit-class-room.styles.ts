@@ -115,6 +115,8 @@ export const styles = css`
     grid-template: minmax(0, 1fr) / minmax(0, 1fr);
     place-items: center;
     min-width: 0;
+    /* Both sides definite once the room sizes the stage to the window (else 16:9 of the width). */
+    width: 100%;
   }
   video {
     min-width: 0;
@@ -147,13 +149,102 @@ export const styles = css`
     grid-template-columns: repeat(auto-fill, minmax(var(--fit-tile-min-width, 200px), 1fr));
     gap: 8px;
   }
-  .stage > .grid,
-  .stage > .grid-groups {
-    position: absolute;
-    inset: 0;
+  /*
+   * The coach's stage: the member grid fills it, the coach's own camera small in a column beside
+   * it (a row above it on a narrow screen), so no preview ever covers a member.
+   */
+  .coach-stage {
+    grid-template: minmax(0, 1fr) / minmax(0, 1fr) clamp(120px, 18%, 220px);
+    place-items: stretch;
+    gap: 8px;
     padding: 8px;
-    align-content: start;
+  }
+  .grid-area {
+    position: relative;
+    min-width: 0;
+    min-height: 0;
     overflow: auto;
+  }
+  .grid-area > .waiting {
+    display: grid;
+    place-items: center;
+    min-height: 100%;
+  }
+  /* Rows of tiles of the size the room worked out; a last row that is not full sits centred. */
+  .grid.fitted {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-content: center;
+    min-height: 100%;
+  }
+  .grid.fitted > figure {
+    flex: none;
+    width: var(--_tile-width);
+    height: calc(var(--_tile-width) * 9 / 16);
+  }
+  .grid-area > .grid-groups {
+    align-content: start;
+  }
+  .self-column {
+    display: flex;
+    flex-direction: column;
+    align-items: stretch;
+    justify-content: flex-end;
+    gap: 8px;
+    min-width: 0;
+    min-height: 0;
+  }
+  .self-column .self,
+  .self-column .self-screen {
+    position: static;
+    width: 100%;
+    height: auto;
+    aspect-ratio: 16 / 9;
+    border-width: 1px;
+  }
+  .self-column .self-screen {
+    border-radius: calc(var(--_radius) / 1.5);
+    object-fit: contain;
+  }
+  .self-note {
+    font-size: 0.75rem;
+    color: var(--_muted);
+    text-align: center;
+  }
+  .self-column .screen-share {
+    position: static;
+    padding: 6px 10px;
+    min-height: 36px;
+    font-size: 0.8rem;
+  }
+  @container (max-width: 640px) {
+    .coach-stage {
+      grid-template: auto minmax(0, 1fr) / minmax(0, 1fr);
+    }
+    .self-column {
+      order: -1;
+      flex-direction: row;
+      align-items: center;
+      justify-content: flex-start;
+    }
+    .self-column .self,
+    .self-column .self-screen {
+      width: 112px;
+      flex: none;
+    }
+  }
+  .stage-status {
+    position: absolute;
+    left: 50%;
+    top: 12px;
+    transform: translateX(-50%);
+    padding: 6px 14px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.7);
+    color: #fff;
+    font-size: 0.85rem;
+    z-index: 3;
   }
   .stage video.pip {
     /* The coach's camera beside a shared screen (top left: the member's own preview is bottom right). */
@@ -247,6 +338,18 @@ export const styles = css`
     gap: 8px 16px;
     align-items: center;
     font-size: 0.85rem;
+  }
+  .more-toggle {
+    display: none;
+  }
+  @container (max-width: 640px) {
+    .more-toggle {
+      display: inline-flex;
+      align-items: center;
+    }
+    .coach-controls[data-more-open='false'] .group.secondary {
+      display: none;
+    }
   }
   .coach-controls .group {
     display: flex;
@@ -354,15 +457,33 @@ export const styles = css`
     font-weight: 700;
     color: var(--_fg);
   }
+  /* The coach's controls for a member: over the picture only while the coach points at or focuses the tile. */
   .tile-controls {
     position: absolute;
     top: 6px;
     left: 6px;
     right: 6px;
-    display: flex;
+    display: none;
     flex-wrap: wrap;
     gap: 4px;
     align-items: center;
+    z-index: 2;
+  }
+  figure:hover .tile-controls,
+  figure:focus-within .tile-controls {
+    display: flex;
+  }
+  figure[tabindex]:focus-visible {
+    outline: 3px solid color-mix(in srgb, var(--_accent) 60%, white);
+    outline-offset: -3px;
+  }
+  figure.spotlit {
+    box-shadow: 0 0 0 3px var(--_accent);
+  }
+  figure > .reps {
+    position: absolute;
+    top: 6px;
+    right: 6px;
   }
   .mini {
     font-size: 0.7rem;

@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
 import type { Role } from '../../../protocol/participants.js';
@@ -16,7 +17,9 @@ import { FitElement } from '../fit-element.js';
 import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
 import { VideoViewController } from '../video-view-controller.js';
-import { coachPanel, coachSummaryView, coachTileControls, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
+import { StageFitController } from '../stage-fit-controller.js';
+import { fitGrid, type GridLayout } from '../../room/grid-layout.js';
+import { coachPanel, coachSummaryView, coachTileControls, tileReps, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
 import { qualityStyles } from './quality.styles.js';
@@ -169,6 +172,12 @@ export class FitClassRoom extends FitElement {
   /** The room model; created on join, or set beforehand (tests, Storybook). */
   room: RoomModel | undefined;
   private readonly roomController = new RoomController(this);
+  private readonly stageFit = new StageFitController(
+    this,
+    () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="stage"]'),
+    () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="grid-area"]'),
+    () => this.room?.state.self?.role === 'coach',
+  );
   private readonly chatScroll = new ChatScrollController(this, () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="chat-list"]'));
 
   constructor() {
@@ -307,9 +316,29 @@ export class FitClassRoom extends FitElement {
   }
 
   protected override updated(): void {
+    this.applyFit();
     // Counters slotted in by the page count in this room too.
     for (const el of this.querySelectorAll('fit-rep-counter')) if (el.room !== this.room) el.attachRoom(this.room);
     this.beepOnPhaseChange();
+  }
+
+  private gridFit: GridLayout | undefined;
+
+  /**
+   * Sizes go through the CSSOM after each render, not as `style` attributes in templates: a
+   * club's Content-Security-Policy (style-src 'self') blocks those.
+   */
+  private applyFit(): void {
+    const root = this.renderRoot as ShadowRoot | undefined;
+    const stage = root?.querySelector?.<HTMLElement>('[data-testid="stage"]');
+    const height = this.stageFit.fit.stageHeight;
+    if (stage) setStyle(stage, 'height', height ? `${height}px` : '');
+    const grid = root?.querySelector?.<HTMLElement>('[data-testid="grid"]');
+    const fit = this.gridFit;
+    if (grid) {
+      setStyle(grid, '--_columns', fit ? String(fit.columns) : '');
+      setStyle(grid, '--_tile-width', fit ? `${fit.tileWidth}px` : '');
+    }
   }
 
   private beepOnPhaseChange(): void {
@@ -360,60 +389,74 @@ export class FitClassRoom extends FitElement {
     const coach = amCoach ? undefined : s.participants.find((p) => p.role === 'coach' && inMyRoom(p));
     const members = s.participants.filter((p) => p.role === 'member' && inMyRoom(p));
     const spotlit = spotlightId && spotlightId !== selfId ? s.participants.find((p) => p.id === spotlightId) : undefined;
-    const selfLarge = spotlightId === selfId || (amCoach && mode === 'teach' && !spotlightId && !breakouts);
+    // The coach watches the class: the member grid is the coach's stage in every mode, with their
+    // own camera small beside it. A member spotlit by the coach sees themself large.
+    const selfLarge = !amCoach && spotlightId === selfId;
     // Audio only (chosen, or the link could not keep video up): avatars instead of frozen video.
     const videoOff = s.audioOnly.chosen || s.audioOnly.forced;
     const { t } = this.i18n;
+    const joined = s.phase === 'joined';
     const coachQuality = coach ? qualityBadge(tileQuality(s, coach.id, coach.displayName, t), 'on-stage') : nothing;
 
     const selfVideo = (large: boolean) =>
       s.cameraOff
         ? html`<div part="camera-off" class="camera-off ${large ? 'large' : ''}" data-testid="self-camera-off" role="img" aria-label=${t('stage.cameraOffLabel')}>${t('stage.cameraOff')}</div>`
         : s.localStream
-        ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label=${t('stage.yourCamera')} autoplay playsinline muted .srcObject=${s.localStream}></video>`
+        ? html`<video part="self-video" class=${large ? 'large' : ''} data-testid="self-video" aria-label=${t('stage.yourCamera')} autoplay playsinline muted .srcObject=${shown(s.localStream)}></video>`
         : nothing;
 
     let stage: TemplateResult;
-    if (spotlit && videoOff) {
+    if (amCoach) {
+      stage = html`<div class="grid-area" data-testid="grid-area">
+          ${members.length
+            ? this.renderGrid(members, fitness)
+            : html`<div class="waiting">${t(breakouts ? (myRoom ? 'stage.nobodyInRoom' : 'stage.chooseRoom') : 'stage.youAreLive')}</div>`}
+        </div>
+        <aside class="self-column" data-testid="coach-self">
+          ${s.screenShare
+            ? html`<video part="self-screen" class="self-screen" data-testid="self-screen" aria-label=${t('stage.yourScreen')} autoplay playsinline muted .srcObject=${shown(s.screenShare)}></video>`
+            : nothing}
+          <div class="self">${selfVideo(false)}</div>
+          <span class="self-note">${t(mode === 'teach' && !spotlightId && !breakouts ? 'stage.membersSeeYou' : 'stage.you')}</span>
+          ${joined ? this.renderScreenShareButton(s) : nothing}
+        </aside>`;
+    } else if (spotlit && videoOff) {
       stage = this.renderStageAvatar(spotlit);
     } else if (spotlit) {
-      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${t('stage.spotlight', { name: spotlit.displayName })} autoplay playsinline .srcObject=${spotlit.stream}></video>`;
+      stage = html`<video part="spotlight-video" data-testid="spotlight-video" data-participant-id=${spotlit.id} data-view-of=${spotlit.id} aria-label=${t('stage.spotlight', { name: spotlit.displayName })} autoplay playsinline muted .srcObject=${shown(spotlit.views.camera)}></video>`;
     } else if (selfLarge) {
       stage = selfVideo(true) as TemplateResult;
-    } else if (amCoach) {
-      stage = members.length
-        ? this.renderGrid(members, fitness)
-        : html`<div class="waiting">${t(breakouts ? (myRoom ? 'stage.nobodyInRoom' : 'stage.chooseRoom') : 'stage.youAreLive')}</div>`;
     } else if (coach && videoOff && (coach.hasVideo || coach.hasScreen)) {
       stage = this.renderStageAvatar(coach);
     } else if (coach?.hasScreen) {
       // The coach shares a screen: it fills the stage, the coach's camera stays small in a corner.
-      stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${t('stage.screen', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.screen}></video>
+      stage = html`<video part="screen-video" data-testid="screen-video" aria-label=${t('stage.screen', { name: coach.displayName })} autoplay playsinline muted .srcObject=${shown(coach.views.screen)}></video>
         ${coach.hasVideo
-          ? html`<video part="coach-video coach-video-small" class="pip" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.stream}></video>`
+          ? html`<video part="coach-video coach-video-small" class="pip" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline muted .srcObject=${shown(coach.views.camera)}></video>`
           : nothing}`;
     } else if (coach?.hasVideo) {
-      stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline .srcObject=${coach.stream}></video>`;
+      stage = html`<video part="coach-video" data-testid="coach-video" data-view-of=${coach.id} aria-label=${t('stage.coach', { name: coach.displayName })} autoplay playsinline muted .srcObject=${shown(coach.views.camera)}></video>`;
     } else {
-      stage = html`<div class="waiting">${s.phase === 'joining' ? t('stage.joining') : coach ? t('stage.connecting', { name: coach.displayName }) : t(breakouts ? 'stage.groupTraining' : 'stage.waitingForCoach')}</div>`;
+      stage = html`<div class="waiting">${s.phase === 'joining' ? t('stage.joining') : coach ? t('stage.waitingForVideo', { name: coach.displayName }) : t(breakouts ? 'stage.groupTraining' : 'stage.waitingForCoach')}</div>`;
     }
-    // Members always hear the coach, even while someone else is on the stage.
-    const coachAudio = coach && (spotlit || !coach.hasVideo || videoOff) && coach.hasAudio ? html`<audio autoplay .srcObject=${coach.stream}></audio>` : nothing;
+    // Sound plays apart from the pictures (videos are muted), so what is on the stage never
+    // decides who is heard: members always hear the coach; the coach hears the class.
+    const audible = amCoach ? members : [...(coach ? [coach] : []), ...(spotlit && spotlit !== coach ? [spotlit] : []), ...(breakouts ? members.filter((m) => m !== spotlit) : [])];
+    const coachAudio = this.renderAudio(audible);
 
-    const joined = s.phase === 'joined';
     const names = new Map([...s.participants, ...(s.self ? [s.self] : [])].map((p) => [p.id, p.displayName]));
     return html`<div class="layout ${joined ? 'with-chat' : ''}" data-chat-open=${this.chatOpen}>
       <div class="main">
       ${amCoach && joined ? coachPanel(fitness, this.coachUi, this.setCoachUi, this.run, this.i18n.t) : nothing}
       ${amCoach && this.coachUi.draft ? planEditor(fitness, this.coachUi.draft, this.setCoachUi, this.run, this.i18n.t) : nothing}
       ${amCoach && joined ? handQueue(fitness, names, this.run, this.i18n.t) : nothing}
-      <div part="stage" class="stage">
+      <div part="stage" class="stage ${amCoach ? 'coach-stage' : ''}" data-testid="stage">
         ${stage}
-        ${selfLarge ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
+        ${selfLarge || amCoach ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
         ${coachAudio}
-        ${joined && !spotlit ? coachQuality : nothing}
+        ${joined && !spotlit && !amCoach ? coachQuality : nothing}
         ${joined ? audioOnlyNotice(s, this.i18n.t) : nothing}
-        ${amCoach && joined ? this.renderScreenShareButton(s) : nothing}
+        ${this.renderStageStatus(s)}
         ${joined ? floaterLayer(this.room!.reactions.floaters) : nothing}
       </div>
       ${breakouts && myRoom
@@ -433,7 +476,6 @@ export class FitClassRoom extends FitElement {
             i18n: this.i18n,
           })
         : nothing}
-      ${amCoach && !breakouts && (mode === 'teach' || spotlightId) && members.length ? this.renderGrid(members, fitness) : nothing}
       ${!amCoach && breakouts && members.length ? this.renderGrid(members, fitness) : nothing}
       ${amCoach ? timerView(fitness.timerReading(), fitness.state?.timer?.spec.rounds, this.i18n.t) : nothing}
       ${!amCoach && s.phase === 'joined' && selfId
@@ -474,7 +516,14 @@ export class FitClassRoom extends FitElement {
 
   private renderGrid(members: readonly RemoteParticipant[], fitness: ClassModel): TemplateResult {
     const tiles = (list: readonly RemoteParticipant[]) => repeat(list, (p) => p.id, (p) => this.renderTile(p));
-    if (!this.coachUi.groupByLevel) return html`<div part="grid" class="grid">${tiles(members)}</div>`;
+    if (!this.coachUi.groupByLevel) {
+      // Sized to fill the area it is in (the coach's stage): every tile in view up to where tiles
+      // would get too small to see form, then the grid scrolls.
+      const { gridWidth, gridHeight } = this.stageFit.fit;
+      const fit = gridWidth && gridHeight ? fitGrid(members.length, gridWidth, gridHeight) : undefined;
+      this.gridFit = fit;
+      return html`<div part="grid" class="grid ${fit ? 'fitted' : ''}" data-testid="grid" data-columns=${fit?.columns ?? ''}>${tiles(members)}</div>`;
+    }
     return html`<div part="grid" class="grid-groups">
       ${LEVELS.map((l) => {
         const inLevel = members.filter((p) => fitness.levelOf(p.id) === l);
@@ -485,11 +534,27 @@ export class FitClassRoom extends FitElement {
     </div>`;
   }
 
+  /** One hidden <audio> per sound track of the people this seat hears (videos are all muted). */
+  private renderAudio(people: readonly RemoteParticipant[]): TemplateResult {
+    const sounds = people.flatMap((p) => [p.views.mic, p.views.screenAudio].filter((v): v is MediaStream => !!v).map((stream) => ({ p, stream })));
+    return html`<div class="sounds" hidden>
+      ${repeat(sounds, (x) => x.stream.id, (x) => html`<audio autoplay data-testid="participant-audio" data-participant-id=${x.p.id} .srcObject=${shown(x.stream)}></audio>`)}
+    </div>`;
+  }
+
   /** Someone large on the stage while video is off: their initials, not a frozen frame. */
   private renderStageAvatar(p: RemoteParticipant): TemplateResult {
     return html`<div class="stage-avatar" data-testid="stage-avatar" data-participant-id=${p.id} role="img" aria-label=${this.i18n.t('stage.videoOff', { name: p.displayName })}>
       <div class="avatar">${initialsOf(p.displayName)}</div>
     </div>`;
+  }
+
+  /** What the stage says while media is missing or coming back, over the last picture. */
+  private renderStageStatus(s: RoomState): TemplateResult | typeof nothing {
+    const code = s.notice?.code;
+    const reconnecting = s.phase === 'joined' && (s.connection === 'reconnecting' || code === 'media_reconnecting' || code === 'media_moving');
+    if (!reconnecting) return nothing;
+    return html`<div part="stage-status" class="stage-status" data-testid="stage-status" role="status">${this.i18n.t('stage.reconnecting')}</div>`;
   }
 
   private renderScreenShareButton(s: RoomState): TemplateResult {
@@ -507,15 +572,20 @@ export class FitClassRoom extends FitElement {
     const amCoach = this.room?.state.self?.role === 'coach';
     const s = this.room!.state;
     const speaking = s.speaking.includes(p.id);
-    const showVideo = p.hasVideo && !s.audioOnly.chosen && !s.audioOnly.forced;
-    return html`<figure part=${speaking ? 'tile tile-speaking' : 'tile'} class=${speaking ? 'speaking' : ''} data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''} ?data-speaking=${speaking}>
-      ${p.hasVideo || p.hasAudio
-        ? html`<video autoplay playsinline data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${p.stream} ?hidden=${!showVideo}></video>`
+    const showVideo = p.hasVideo && !!p.views.camera && !s.audioOnly.chosen && !s.audioOnly.forced;
+    const spotlit = fitness.state?.spotlightId === p.id;
+    // The coach's controls for a member show on hover or focus (a tap focuses the tile on a touch
+    // screen), never over the picture by default.
+    return html`<figure part=${speaking ? 'tile tile-speaking' : 'tile'} class="${speaking ? 'speaking' : ''} ${spotlit ? 'spotlit' : ''}" data-testid="participant-tile" data-participant-id=${p.id} data-role=${p.role} data-level=${level ?? ''} ?data-speaking=${speaking}
+      tabindex=${amCoach ? '0' : nothing} aria-label=${amCoach ? p.displayName : nothing}>
+      ${showVideo
+        ? html`<video autoplay playsinline muted data-view-of=${p.id} aria-label=${p.displayName} .srcObject=${shown(p.views.camera)}></video>`
         : nothing}
       ${showVideo ? nothing : html`<div class="avatar" data-testid="tile-avatar" aria-hidden="true">${initials}</div>`}
       ${qualityBadge(tileQuality(s, p.id, p.displayName, this.i18n.t), 'on-tile')}
       ${tileHand(fitness, p.id, this.i18n.t)}
-      <figcaption>${p.displayName}${p.role === 'coach' ? this.i18n.t('tile.coach') : level ? ` · ${levelLabel(level, this.i18n.t)}` : ''}</figcaption>
+      <figcaption>${p.displayName}${p.role === 'coach' ? this.i18n.t('tile.coach') : level ? ` · ${levelLabel(level, this.i18n.t)}` : ''}${spotlit ? html` · <strong>${this.i18n.t('tile.spotlit')}</strong>` : nothing}</figcaption>
+      ${amCoach ? tileReps(fitness, p, this.i18n.t) : nothing}
       ${amCoach ? coachTileControls(fitness, p, this.run, this.coachUi.lockMics, this.i18n.t) : nothing}
     </figure>`;
   }
@@ -573,6 +643,19 @@ export class FitClassRoom extends FitElement {
   private setLocalMic(muted: boolean): void {
     for (const t of this.room?.state.localStream?.getAudioTracks() ?? []) t.enabled = !muted;
   }
+}
+
+/**
+ * Binds a stream to a media element only when it is another stream: Lit sets an object-valued
+ * property on every render, and setting `srcObject` (even to the same stream) restarts playback.
+ */
+const shown = (stream: MediaStream | undefined) => live(stream ?? null);
+
+/** Sets one style property when it differs (no style recalculation for an unchanged value). */
+function setStyle(el: HTMLElement, prop: string, value: string): void {
+  if (el.style.getPropertyValue(prop) === value) return;
+  if (value) el.style.setProperty(prop, value);
+  else el.style.removeProperty(prop);
 }
 
 const initialsOf = (name: string) =>
