@@ -15,12 +15,12 @@ export interface LiveStack {
 }
 
 /** `env` may be a function, for settings known only once something else has started (a TURN server). */
-export function useLiveStack(env: Record<string, string> | (() => Promise<Record<string, string>>) = {}): LiveStack {
+export function useLiveStack(env: Record<string, string> | (() => Promise<Record<string, string>>) = {}, opts: { chromiumArgs?: string[] } = {}): LiveStack {
   let server: RunningServer;
   let browser: Browser;
   before(async () => {
     server = await startBackend(typeof env === 'function' ? await env() : env);
-    browser = await launchChromium();
+    browser = await launchChromium(opts.chromiumArgs);
   });
   after(async () => {
     await browser?.close();

@@ -463,15 +463,18 @@ export const styles = css`
     top: 6px;
     left: 6px;
     right: 6px;
-    display: none;
+    display: flex;
     flex-wrap: wrap;
     gap: 4px;
     align-items: center;
     z-index: 2;
+    /* Transparent, not removed: a pointer over the tile finds them, and so does the keyboard. */
+    opacity: 0;
+    transition: opacity 0.15s;
   }
   figure:hover .tile-controls,
   figure:focus-within .tile-controls {
-    display: flex;
+    opacity: 1;
   }
   figure[tabindex]:focus-visible {
     outline: 3px solid color-mix(in srgb, var(--_accent) 60%, white);
