@@ -27,6 +27,8 @@ test('a shrunk tile prefers a lower layer, a hidden one is paused, shown again i
   const coachVideo = () => stack.server.videoConsumers('demo-hiit', memberId)[0];
   await member.getByTestId('coach-video').waitFor();
 
+  // The stage takes at most the window's height: a tall window lets a 1200 px room show 16:9.
+  await member.setViewportSize({ width: 1280, height: 1400 });
   await setRoomStyle(member, 'width: 1200px');
   const big = await until('a large tile prefers the top layer', coachVideo, (c) => c?.preferredSpatialLayer === 2 && !c.paused, 10_000);
   assert.equal(big!.paused, false);
@@ -79,9 +81,12 @@ test('the SFU follows: a simulated member’s three layers, the coach’s tile s
   const tile = coach.locator(`[data-testid="participant-tile"][data-participant-id="${joined.data.self.id}"]`);
   await tile.waitFor();
 
-  // One big tile (a layout choice the element exposes): 1100 px wide is > 540 px high.
-  await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
+  // The coach's grid fills the stage, which takes the window's height: a tall window and a wide
+  // room make the one member's tile over 540 px high.
+  await coach.setViewportSize({ width: 1280, height: 1400 });
+  await setRoomStyle(coach, 'width: 1800px');
   await tile.scrollIntoViewIfNeeded();
+  console.log('adaptive: the coach tile', JSON.stringify(await tile.locator('video').boundingBox()));
   // The top layer needs the coach's downlink estimate to ramp up: slower on a loaded 2-core box.
   await until('a large tile gets the top layer', memberVideo, (c) => c?.currentSpatialLayer === 2, 30_000);
   await setRoomStyle(coach, 'width: 320px');
@@ -90,7 +95,7 @@ test('the SFU follows: a simulated member’s three layers, the coach’s tile s
   assert.equal(small!.preferredSpatialLayer, 0);
   await setRoomStyle(coach, 'display: none');
   await until('a hidden tile is paused', memberVideo, (c) => c?.paused === true, 10_000);
-  await setRoomStyle(coach, 'width: 1200px; --fit-tile-min-width: 1100px');
+  await setRoomStyle(coach, 'width: 1800px');
   await tile.scrollIntoViewIfNeeded();
   await until('shown large again: resumed on the top layer', memberVideo, (c) => c?.paused === false && c.currentSpatialLayer === 2, 30_000);
   await until('and frames flow', () => probeVideo(tile.locator('video').first(), 400), (p) => p.framesInWindow > 0, 15_000);
