@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the Janus comparison bench (test/bench/janus-join.ts) needs, from Debian only:
-#  - janus 1.1.2 (bookworm's package): the VideoRoom plugin and the HTTP transport come with it.
+#  - janus 1.1.2 (bookworm's package): the VideoRoom plugin and the WebSocket transport come with it.
 #  - iproute2: `ip netns` / `ip link add ... type veth`. Janus gathers no ICE candidate on a
-#    loopback interface, so the bench runs it in a network namespace of its own, joined to this
-#    one by a veth pair that carries only addresses of that pair (nothing leaves the machine).
+#    loopback interface, so the bench runs it, and the Chromium that talks to it, in a network
+#    namespace of its own, joined to this one by a veth pair whose two ends have 127.77.N.x
+#    addresses (test/support/janus.ts): nothing there can reach any other address.
 #  - procps: `sysctl`, to let 127.x addresses be routed over the veth (route_localnet).
 #  - util-linux: `nsenter`/`unshare` (normally present already).
 # Safe to run repeatedly: it does nothing when everything is present. It never starts Janus as a

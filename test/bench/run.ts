@@ -75,8 +75,8 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
-/** The coach's outgoing video (all layers), kbit/s and the largest layer, over `ms`. */
-async function coachOutbound(coach: Page, ms: number): Promise<string> {
+/** The coach's outgoing video (all layers): kbit/s and the layers' sizes, over `ms`. */
+async function coachOutbound(coach: Page, ms: number): Promise<{ kbps: number; text: string }> {
   return (await coach.evaluate(`(async () => {
     const totals = async () => {
       let bytes = 0; const layers = [];
@@ -88,8 +88,9 @@ async function coachOutbound(coach: Page, ms: number): Promise<string> {
     const a = await totals();
     await new Promise((r) => setTimeout(r, ${ms}));
     const b = await totals();
-    return ((b.bytes - a.bytes) * 8 / (b.at - a.at)).toFixed(0) + ' kbit/s, layers ' + b.layers.join(' ');
-  })()`)) as string;
+    const kbps = (b.bytes - a.bytes) * 8 / (b.at - a.at);
+    return { kbps, text: kbps.toFixed(0) + ' kbit/s, layers ' + b.layers.join(' ') };
+  })()`)) as { kbps: number; text: string };
 }
 
 /** `joins` member joins in a row, each in a fresh browser context, clock from the click to the first coach frame. */
@@ -159,8 +160,12 @@ async function measureOurs(): Promise<{ noCamera: OurJoins; camera: OurJoins; co
     await coach.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached', timeout: JOIN_TIMEOUT_MS });
     await coach.getByTestId('join-button').click();
     await coach.getByTestId('self-video').waitFor({ timeout: JOIN_TIMEOUT_MS });
-    await coach.waitForTimeout(1500); // the coach is publishing before members arrive, as in a class
-    const coachVideo = await coachOutbound(coach, 1000);
+    // The coach is publishing before members arrive, as in a class; as for Janus's publisher
+    // (janus-join.ts), let its bandwidth estimate ramp up first (bounded), so members get a real bitrate.
+    await coach.waitForTimeout(1500);
+    const rampUntil = Date.now() + 20_000;
+    while (Date.now() < rampUntil && (await coachOutbound(coach, 500)).kbps < 850);
+    const coachVideo = (await coachOutbound(coach, 1000)).text;
     const before = interfacePackets();
     const noCamera = await ourJoins(browser, base, JOINS, false, 'NoCam');
     const camera = await ourJoins(browser, base, JOINS, true, 'Cam');
@@ -258,7 +263,7 @@ console.log(`  ours: Chromium in ${ours.where}`);
 console.log(`    coach video ${ours.coachVideo}; members' selected pairs ${[...new Set([...ours.noCamera.pairs, ...ours.camera.pairs])].join(', ') || '(none seen)'}`);
 if (ours.isolation) console.log(`    ${ours.isolation}`);
 if (typeof janus !== 'string') console.log(`\n${formatJanusJoins(janus).replace(/^/gm, '  ').trimStart()}\n${formatJanusIsolation(janus).replace(/^/gm, '  ')}`);
-console.log(`  (ours ${oursS.toFixed(0)} s, Janus ${janusS.toFixed(0)} s; 1-min load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end, ${os.availableParallelism()} cores${load0 > 1 ? ': something else was running before the bench started, the figures may not be clean' : ''})`);
+console.log(`  (ours ${oursS.toFixed(0)} s, Janus ${janusS.toFixed(0)} s; 1-min load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end (with the bench's own), ${os.availableParallelism()} cores${load0 > 1 ? ': something else was running before the bench started, the figures may not be clean' : ''})`);
 
 console.log('\nwidget bundle (dist/)');
 for (const [file, raw, gz] of bundleSizes()) console.log(`  ${file.padEnd(28)} ${(raw / 1024).toFixed(1).padStart(7)} kB   gzip ${(gz / 1024).toFixed(1).padStart(6)} kB`);
