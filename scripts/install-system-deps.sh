@@ -2,15 +2,21 @@
 # Installs the Debian packages FitLive needs when they are missing:
 #  - build tools + libraries for building mediasoup's worker offline (only when no worker is cached)
 #  - chromium for the browser tests (only with --test)
+#  - Janus 1.1.2 and the network-namespace tools for the join bench's comparison (only with --janus):
+#    Janus gathers no ICE candidate on loopback, so test/support/janus.ts runs it, and the Chromium
+#    that talks to it, in a namespace of its own joined by a veth pair (iproute2; procps for sysctl)
 # Safe to run repeatedly: it does nothing when everything is present.
 set -euo pipefail
 
 want_test=0
 want_worker_build=0
+want_janus=0
+JANUS_VERSION=1.1.2
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --worker-build) want_worker_build=1 ;;
+    --janus) want_janus=1 ;;
   esac
 done
 
@@ -31,6 +37,10 @@ if [ "$want_test" = 1 ]; then
   # redis-server: the two-node (cluster) test shares a real Redis between backend processes.
   # fonts-noto-color-emoji: screenshots (docs/screenshots/) show the icons, not boxes.
   for p in chromium fonts-dejavu-core fonts-noto-color-emoji coturn php-cli postgresql redis-server; do need_pkg "$p"; done
+fi
+
+if [ "$want_janus" = 1 ]; then
+  for p in janus iproute2 procps util-linux; do need_pkg "$p"; done
 fi
 
 need_meson=0
@@ -59,6 +69,17 @@ if [ "$need_meson" = 1 ] && [ ! -f /etc/apt/sources.list.d/bookworm-backports.so
 fi
 echo "fitlive: installing system packages: ${missing[*]} $([ "$need_meson" = 1 ] && echo meson)" >&2
 apt-get update -qq
+if [[ " ${missing[*]} " == *" janus "* ]]; then
+  # Keep janus's postinst from starting the system janus.service (it would take 8088/8188 on all
+  # interfaces with the /etc config): a policy-rc.d that denies starts, for this install only.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  # The version the bench was calibrated on; no TLS or Lua, so no recommends.
+  missing=("${missing[@]/#janus/janus=${JANUS_VERSION}-*}")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

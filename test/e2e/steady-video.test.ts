@@ -76,6 +76,7 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
   const everyone = [coach, ...members];
   for (const p of everyone) await installSteadyMonitor(p);
   const withCamera = await Promise.all(members.slice(0, 2).map(selfId));
+  const caroId = await selfId(members[2]!);
 
   // First frames: every member's coach video, and the coach's tiles of the two cameras.
   for (const m of members) await until(`${names.get(m)} sees the coach`, () => readSteady(m), (rs) => rs.some((r) => r.key === 'coach' && r.firstFrameAt !== undefined), 20_000);
@@ -110,6 +111,10 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
       assert.ok(t.inView, `${width}x${height}: tile ${t.id} at ${JSON.stringify(t.rect)} is outside the ${width}x${height} window`);
       assert.ok(t.worstCover <= 0.15, `${width}x${height}: "${t.worstControl}" covers ${(t.worstCover * 100).toFixed(0)} % of tile ${t.id}`);
     }
+    // Caro's camera is off: her tile shows her initials, never a black picture.
+    const caroTile = coach.locator(`[data-testid="participant-tile"][data-participant-id="${caroId}"]`);
+    assert.equal(await caroTile.getByTestId('tile-avatar').isVisible(), true, `${width}x${height}: Caro's tile shows her initials`);
+    assert.equal(await caroTile.locator('video').count(), 0, `${width}x${height}: no video on the tile of a camera that is off`);
     report.push(`${width}x${height} coach tiles ${geometry.tiles.map((t) => `${t.rect[2]}x${t.rect[3]}@${t.rect[0]},${t.rect[1]} (controls ${(t.worstCover * 100).toFixed(1)} %)`).join(', ')}`);
     await coach.screenshot({ path: path.join(SCREENSHOTS, `coach-${width}x${height}.png`) });
     await members[0]!.screenshot({ path: path.join(SCREENSHOTS, `member-${width}x${height}.png`) });

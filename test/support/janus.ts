@@ -62,7 +62,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-flags.mjs';
 
 export const JANUS_BIN = '/usr/bin/janus';
 const LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
-const INSTALL_SCRIPT = fileURLToPath(new URL('../../scripts/install-janus.sh', import.meta.url));
+const INSTALL_SCRIPT = fileURLToPath(new URL('../../scripts/install-system-deps.sh', import.meta.url));
 
 export interface JanusRoom {
   id: number;
@@ -142,14 +142,14 @@ const alive = (pid: number) => {
   }
 };
 
-/** Installs Janus from Debian (scripts/install-janus.sh) when it is missing; throws if that cannot be done. */
+/** Installs Janus from Debian (scripts/install-system-deps.sh --janus) when it is missing; throws if that cannot be done. */
 export function ensureJanusInstalled(): void {
   const ipOk = fs.existsSync('/usr/sbin/ip') || fs.existsSync('/sbin/ip') || fs.existsSync('/usr/bin/ip');
   if (fs.existsSync(JANUS_BIN) && ipOk && fs.existsSync(path.join(LIB_DIR, 'plugins/libjanus_videoroom.so'))) return;
   console.error(`janus: not installed, running ${path.relative(process.cwd(), INSTALL_SCRIPT)} (Debian packages)`);
-  const r = spawnSync('bash', [INSTALL_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  const r = spawnSync('bash', [INSTALL_SCRIPT, '--janus'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
   if (r.status !== 0 || !fs.existsSync(JANUS_BIN)) {
-    throw new Error(`Janus is not installed and ${INSTALL_SCRIPT} failed (exit ${r.status ?? r.signal}): install it with \`sudo bash scripts/install-janus.sh\` (Debian's janus 1.1.2, iproute2)`);
+    throw new Error(`Janus is not installed and ${INSTALL_SCRIPT} failed (exit ${r.status ?? r.signal}): install it with \`sudo bash scripts/install-system-deps.sh --janus\` (Debian's janus 1.1.2, iproute2)`);
   }
 }
 

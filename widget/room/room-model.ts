@@ -376,7 +376,10 @@ export class RoomModel extends EventTarget {
       // The stream as it is now (the camera may have been turned off or on meanwhile).
       const local = (await this.localMedia) && this.s.localStream;
       if (gen !== this.generation) return;
-      await Promise.all((local?.getTracks() ?? []).map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
+      await Promise.all((local?.getTracks() ?? []).filter((t) => t.readyState === 'live').map((t) => media.publish(t, t.kind === 'video' ? 'camera' : 'mic')));
+      // Camera turned off while it was being published (setCameraOff found no producer to close
+      // yet): take it back, or everyone would receive a stopped camera as a black picture.
+      if (gen === this.generation && this.s.cameraOff && media.isPublishing('camera')) await media.unpublish('camera');
       mark('published');
     } catch (err) {
       if (gen !== this.generation || this.s.phase === 'left' || this.s.phase === 'error') return;

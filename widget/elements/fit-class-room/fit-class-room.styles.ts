@@ -171,14 +171,14 @@ export const styles = css`
     min-height: 100%;
   }
   /* Rows of tiles of the size the room worked out; a last row that is not full sits centred. */
-  .grid.fitted {
+  .grid[data-columns] {
     display: flex;
     flex-wrap: wrap;
     justify-content: center;
     align-content: center;
     min-height: 100%;
   }
-  .grid.fitted > figure {
+  .grid[data-columns] > figure {
     flex: none;
     width: var(--_tile-width);
     height: calc(var(--_tile-width) * 9 / 16);
@@ -460,7 +460,8 @@ export const styles = css`
   /* The coach's controls for a member: over the picture only while the coach points at or focuses the tile. */
   .tile-controls {
     position: absolute;
-    top: 6px;
+    /* Below the rep count in the corner, which stays readable while the controls show. */
+    top: 34px;
     left: 6px;
     right: 6px;
     display: flex;

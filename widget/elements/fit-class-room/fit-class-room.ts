@@ -18,7 +18,6 @@ import { RoomController } from '../room-controller.js';
 import { TickController } from '../tick-controller.js';
 import { VideoViewController } from '../video-view-controller.js';
 import { StageFitController } from '../stage-fit-controller.js';
-import { fitGrid, type GridLayout } from '../../room/grid-layout.js';
 import { coachPanel, coachSummaryView, coachTileControls, tileReps, planEditor, exerciseCard, leaderboard, levelLabel, micControl, summaryView, timerView, type CoachPanelState } from './class-panels.js';
 import { boardPanel, filesPanel } from './board-files-panels.js';
 import { styles } from './fit-class-room.styles.js';
@@ -172,12 +171,10 @@ export class FitClassRoom extends FitElement {
   /** The room model; created on join, or set beforehand (tests, Storybook). */
   room: RoomModel | undefined;
   private readonly roomController = new RoomController(this);
-  private readonly stageFit = new StageFitController(
-    this,
-    () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="stage"]'),
-    () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="grid-area"]'),
-    () => this.room?.state.self?.role === 'coach',
-  );
+  private readonly stageFit = new StageFitController(this, {
+    stage: () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="stage"]'),
+    gridArea: () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="grid-area"]'),
+  });
   private readonly chatScroll = new ChatScrollController(this, () => this.renderRoot?.querySelector?.<HTMLElement>('[data-testid="chat-list"]'));
 
   constructor() {
@@ -316,29 +313,9 @@ export class FitClassRoom extends FitElement {
   }
 
   protected override updated(): void {
-    this.applyFit();
     // Counters slotted in by the page count in this room too.
     for (const el of this.querySelectorAll('fit-rep-counter')) if (el.room !== this.room) el.attachRoom(this.room);
     this.beepOnPhaseChange();
-  }
-
-  private gridFit: GridLayout | undefined;
-
-  /**
-   * Sizes go through the CSSOM after each render, not as `style` attributes in templates: a
-   * club's Content-Security-Policy (style-src 'self') blocks those.
-   */
-  private applyFit(): void {
-    const root = this.renderRoot as ShadowRoot | undefined;
-    const stage = root?.querySelector?.<HTMLElement>('[data-testid="stage"]');
-    const height = this.stageFit.fit.stageHeight;
-    if (stage) setStyle(stage, 'height', height ? `${height}px` : '');
-    const grid = root?.querySelector?.<HTMLElement>('[data-testid="grid"]');
-    const fit = this.gridFit;
-    if (grid) {
-      setStyle(grid, '--_columns', fit ? String(fit.columns) : '');
-      setStyle(grid, '--_tile-width', fit ? `${fit.tileWidth}px` : '');
-    }
   }
 
   private beepOnPhaseChange(): void {
@@ -442,7 +419,7 @@ export class FitClassRoom extends FitElement {
     // Sound plays apart from the pictures (videos are muted), so what is on the stage never
     // decides who is heard: members always hear the coach; the coach hears the class.
     const audible = amCoach ? members : [...(coach ? [coach] : []), ...(spotlit && spotlit !== coach ? [spotlit] : []), ...(breakouts ? members.filter((m) => m !== spotlit) : [])];
-    const coachAudio = this.renderAudio(audible);
+    const sounds = this.renderAudio(audible);
 
     const names = new Map([...s.participants, ...(s.self ? [s.self] : [])].map((p) => [p.id, p.displayName]));
     return html`<div class="layout ${joined ? 'with-chat' : ''}" data-chat-open=${this.chatOpen}>
@@ -453,7 +430,7 @@ export class FitClassRoom extends FitElement {
       <div part="stage" class="stage ${amCoach ? 'coach-stage' : ''}" data-testid="stage">
         ${stage}
         ${selfLarge || amCoach ? nothing : html`<div class="self">${selfVideo(false)}</div>`}
-        ${coachAudio}
+        ${sounds}
         ${joined && !spotlit && !amCoach ? coachQuality : nothing}
         ${joined ? audioOnlyNotice(s, this.i18n.t) : nothing}
         ${this.renderStageStatus(s)}
@@ -517,12 +494,9 @@ export class FitClassRoom extends FitElement {
   private renderGrid(members: readonly RemoteParticipant[], fitness: ClassModel): TemplateResult {
     const tiles = (list: readonly RemoteParticipant[]) => repeat(list, (p) => p.id, (p) => this.renderTile(p));
     if (!this.coachUi.groupByLevel) {
-      // Sized to fill the area it is in (the coach's stage): every tile in view up to where tiles
-      // would get too small to see form, then the grid scrolls.
-      const { gridWidth, gridHeight } = this.stageFit.fit;
-      const fit = gridWidth && gridHeight ? fitGrid(members.length, gridWidth, gridHeight) : undefined;
-      this.gridFit = fit;
-      return html`<div part="grid" class="grid ${fit ? 'fitted' : ''}" data-testid="grid" data-columns=${fit?.columns ?? ''}>${tiles(members)}</div>`;
+      // In the coach's stage the stage-fit controller sizes the tiles to fill it (every tile in
+      // view until they would be too small to see form; then the grid scrolls).
+      return html`<div part="grid" class="grid" data-testid="grid">${tiles(members)}</div>`;
     }
     return html`<div part="grid" class="grid-groups">
       ${LEVELS.map((l) => {
@@ -650,13 +624,6 @@ export class FitClassRoom extends FitElement {
  * property on every render, and setting `srcObject` (even to the same stream) restarts playback.
  */
 const shown = (stream: MediaStream | undefined) => live(stream ?? null);
-
-/** Sets one style property when it differs (no style recalculation for an unchanged value). */
-function setStyle(el: HTMLElement, prop: string, value: string): void {
-  if (el.style.getPropertyValue(prop) === value) return;
-  if (value) el.style.setProperty(prop, value);
-  else el.style.removeProperty(prop);
-}
 
 const initialsOf = (name: string) =>
   name
