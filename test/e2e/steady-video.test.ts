@@ -87,7 +87,10 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
   const slow: string[] = [];
   for (const [width, height] of VIEWPORTS) {
     // A resize changes every video's size, so the server switches simulcast layers: no reload allowed.
+    // Everyone looks at the class from the top of the page (Caro's click on "Camera off" scrolled
+    // her page down; an off-screen video is paused on purpose and would count as frozen).
     for (const p of everyone) await p.setViewportSize({ width, height });
+    for (const p of everyone) await p.evaluate('window.scrollTo(0, 0)');
     await coach.waitForTimeout(3000);
     for (const p of everyone) await markSteadyPhase(p);
     await coach.waitForTimeout(PHASE_MS);
@@ -98,6 +101,11 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
         console.log(report.at(-1));
       }
       for (const r of records) if (fpsOf(r) < MIN_FPS) slow.push(`${width}x${height}: ${names.get(p)} sees ${r.key} at ${fpsOf(r).toFixed(1)} fps (< ${MIN_FPS}), last ${r.width}x${r.height}`);
+      // Why a video might not move: audio only (chosen or forced by the link), the layer cap, a notice.
+      const why = (await p.evaluate(`(() => { const s = document.querySelector('fit-class-room').room.state; return JSON.stringify({ audioOnly: s.audioOnly, layerCap: s.layerCap, notice: s.notice && s.notice.code, coachVideo: !!document.querySelector('fit-class-room').shadowRoot.querySelector('[data-testid=coach-video]') }); })()`)) as string;
+      const sfu = p === coach ? '' : JSON.stringify(stack.server.videoConsumers('demo-hiit', await selfId(p)).map(({ paused, preferredSpatialLayer, currentSpatialLayer }) => ({ paused, preferredSpatialLayer, currentSpatialLayer })));
+      report.push(`${width}x${height} ${names.get(p)!.padEnd(5)} state ${why} sfu ${sfu}`);
+      console.log(report.at(-1));
       if (p !== coach) assert.ok(records.some((r) => r.key === 'coach'), `${names.get(p)} has the coach video at ${width}x${height}`);
       else assert.deepEqual(records.map((r) => r.key).filter((k) => withCamera.includes(k)).sort(), [...withCamera].sort(), `the coach has both camera tiles at ${width}x${height}`);
     }
@@ -118,6 +126,7 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
     report.push(`${width}x${height} coach tiles ${geometry.tiles.map((t) => `${t.rect[2]}x${t.rect[3]}@${t.rect[0]},${t.rect[1]} (controls ${(t.worstCover * 100).toFixed(1)} %)`).join(', ')}`);
     await coach.screenshot({ path: path.join(SCREENSHOTS, `coach-${width}x${height}.png`) });
     await members[0]!.screenshot({ path: path.join(SCREENSHOTS, `member-${width}x${height}.png`) });
+    await members[2]!.screenshot({ path: path.join(SCREENSHOTS, `member-camera-off-${width}x${height}.png`) });
   }
 
   // The tile controls are there on demand: pointing at a tile shows them.
@@ -137,10 +146,10 @@ test('no reloads for any remote video, and the coach sees the whole class, at fo
       assert.deepEqual(resets, { counterResets: 0, zeroWidth: 0, reloads: 0, replaced: 0, sourceChanges: 0 }, `${names.get(p)} ← ${r.key}: the video reloaded after its first frame`);
     }
   }
-  // Known open (issue 19): on this 2-core machine 1280x720 coach video decodes at ~17 fps in four
-  // browsers at once, and a camera-off member's coach video was seen frozen (no reload) after the
-  // resize to a phone. Reported here as a todo so the figures stay visible, not hidden.
-  await t.test(`every remote video presents ≥ ${MIN_FPS} fps at every size`, { todo: 'frame rate under load on 2 cores, and a frozen video after a resize: open in issue 19' }, () => {
+  // Known open (issue 19): at 1920x1080 the members decode the coach's 1280x720 layer and the
+  // coach's page drops to 14 to 17 fps from its members, four browsers sharing 2 cores. Reported
+  // as a todo so the figures stay visible, not hidden.
+  await t.test(`every remote video presents ≥ ${MIN_FPS} fps at every size`, { todo: 'frame rate under CPU load on 2 cores at 1920x1080: open in issue 19' }, () => {
     assert.deepEqual(slow, []);
   });
 });

@@ -159,6 +159,10 @@ export const styles = css`
     gap: 8px;
     padding: 8px;
   }
+  /* A tile without video (camera off) still reads as a tile against the stage behind it. */
+  .coach-stage figure {
+    background: color-mix(in srgb, var(--_fg) 8%, var(--_tile-bg));
+  }
   .grid-area {
     position: relative;
     min-width: 0;
