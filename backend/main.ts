@@ -293,10 +293,16 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     consumerStats: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.consumerStats()) ?? [],
     stop: () =>
       (stopping ??= (async () => {
-        // Leave the cluster first: new joins go elsewhere while this node winds down.
+        // Take no new connections (a widget retrying now would reach a node that no longer
+        // answers), and leave the cluster: new joins go elsewhere while this node winds down.
+        server.close();
+        server.closeIdleConnections();
         await cluster.close();
         await streams.stopAll();
         await liveClasses.closeAll();
+        // A stop is a restart or a deploy as far as a class knows: drop each connection as a network
+        // would, so the widgets reconnect and rejoin (a Socket.IO disconnect would tell them to stay away).
+        for (const socket of io.of('/').sockets.values()) socket.conn.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await Promise.all(redisPair.map((c) => c.close().catch(() => undefined)));
         server.closeAllConnections();

@@ -384,6 +384,9 @@ export class RoomModel extends EventTarget {
     } catch (err) {
       if (gen !== this.generation || this.s.phase === 'left' || this.s.phase === 'error') return;
       if (err instanceof FitError && err.code === ErrorCode.ClassFull) return this.toWaitlist(err);
+      // The connection went while entering (a backend restarting): the reconnection enters again,
+      // and the signaling client gives up by itself if the server stays away.
+      if (err instanceof FitError && err.code === ErrorCode.ServerUnreachable && this.s.connection !== 'connected') return;
       this.fail(err instanceof FitError ? err : new FitError(ErrorCode.MediaError, (err as Error).message));
     }
   }

@@ -60,8 +60,10 @@ export class SignalingClient {
       auth: this.auth,
       // WebSocket first (one round trip less than polling-then-upgrade), polling if it is blocked.
       transports: ['websocket', 'polling'],
+      // Retries every 0.5, 1, then 2 s at most: a restarted backend (a deploy, a crash) is back in a
+      // few seconds and a class should be too. The first retries' jitter spreads the seats over 2 s.
       reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
+      reconnectionDelayMax: 2000,
       randomizationFactor: 0.5,
       timeout: 8000,
       // Each node gets its own connection (the default would share one per origin).
