@@ -34,6 +34,16 @@ export type QualityReport = z.infer<typeof qualityReportSchema>;
 
 const opaque = z.record(z.string(), z.unknown());
 
+/** A browser's DTLS certificate fingerprints (RTCCertificate.getFingerprints()); it is the DTLS client. */
+export const dtlsParametersSchema = z.object({
+  role: z.literal('client'),
+  fingerprints: z
+    .array(z.object({ algorithm: z.enum(['sha-256', 'sha-384', 'sha-512']), value: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31,63}$/) }).strict())
+    .min(1)
+    .max(4),
+}).strict();
+export type JoinDtlsParameters = z.infer<typeof dtlsParametersSchema>;
+
 export const requestSchemas = {
   /** The class router's RTP capabilities, to load the client's device before joining. */
   'room:capabilities': z.object({}).strict(),
@@ -42,6 +52,12 @@ export const requestSchemas = {
     rtpCapabilities: opaque,
     /** A member's own pick; the coach may change it later. */
     level: levelSchema.optional(),
+    /**
+     * The browser's DTLS side, known before its connections exist (it made the certificate they
+     * use): the server connects the join's transports at once and the client needs no
+     * `transport:connect`. Without it, the client sends one per transport as usual.
+     */
+    dtlsParameters: dtlsParametersSchema.optional(),
   }).strict(),
   'room:leave': z.object({}).strict(),
   /**
@@ -122,6 +138,11 @@ export interface ConsumerOptions {
   kind: 'audio' | 'video';
   source: ProducerInfo['source'];
   rtpParameters: unknown;
+  /**
+   * false: already flowing (made during the join, before the transport could carry anything);
+   * true: resume it (`consumer:resume`) once the track is wired, or its first keyframe is lost.
+   */
+  paused: boolean;
 }
 
 export interface JoinResult {
@@ -136,6 +157,8 @@ export interface JoinResult {
   participants: ParticipantInfo[];
   /** This seat's transports, made during the join (no extra round trips before media). */
   transports: { send: TransportOptions; recv: TransportOptions };
+  /** The transports were connected with the join's `dtlsParameters`: send no `transport:connect`. */
+  transportsConnected: boolean;
   /**
    * STUN/TURN servers for this seat's transports (empty when the SFU is reached directly). TURN
    * credentials are time-limited (TURN REST convention) and end with the join token.
@@ -143,7 +166,10 @@ export interface JoinResult {
   iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
   /** `relay` when the server wants all media through TURN. */
   iceTransportPolicy: 'all' | 'relay';
-  /** Paused consumers of everything this participant may receive now; resume each when wired. */
+  /**
+   * Consumers of everything this participant may receive now, unpaused: the client wires them
+   * all in one renegotiation, before its receive transport connects.
+   */
   consumers: ConsumerOptions[];
 }
 

@@ -31,7 +31,7 @@ export const handlers: Handlers = {
     return { routerRtpCapabilities: live.media.rtpCapabilities };
   },
 
-  async 'room:join'(conn, { rtpCapabilities, level }) {
+  async 'room:join'(conn, { rtpCapabilities, level, dtlsParameters }) {
     if (conn.observing) throw new AppError(ErrorCode.AlreadyJoined, 'Following the class as a counter: open another connection to take a seat');
     const caps = validCapabilities(rtpCapabilities);
     if (conn.live) await conn.restartSeat();
@@ -72,25 +72,35 @@ export const handlers: Handlers = {
     conn.socket.join(live.channel);
     conn.socket.to(live.channel).emit('participant:joined', toInfo(participant));
     const seat = live.rules.seated(participant.id, level ?? 'beginner');
-    const ids = await repos.attendance.open({ clubId: id.clubId, classId: id.classId, identity: id.identity, displayName: participant.displayName, role: id.role, level: id.role === 'member' ? seat.level : null });
-    conn.setAttendance(ids);
-    if (id.role === 'member' && Object.keys(seat.reps).length === 0) {
-      // A class re-opened (say after a restart) picks up the reps already stored.
-      const kept = await repos.reps.forParticipant(id.classId, ids.participantDbId);
-      live.rules.restoreReps(participant.id, kept.counts, kept.opIds, kept.cameraCounts);
-    }
-    liveClasses.sendState(live);
-    liveClasses.keep(live);
-    conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
 
-    // Transports and paused consumers are made now, so the client needs no round trip before
-    // its first frame but the resumes.
+    // The seat's media (worker round trips) is made while attendance is stored (the store's):
+    // transports, connected at once when the browser sent its DTLS side, and unpaused consumers
+    // of what it may receive, so the client needs no round trip at all before its first frame.
     const peer = conn.assertPeer();
-    const [send, recv] = await Promise.all([peer.createTransport('send'), peer.createTransport('recv')]);
-    const visible = live.media.allProducers().filter((p) => live.rules.canReceive(participant.id, p.ownerId));
-    const settled = await Promise.allSettled(visible.map((p) => peer.consume(p)));
-    for (const r of settled) if (r.status === 'rejected') conn.log.warn({ err: (r.reason as Error).message }, 'a track could not be consumed at join');
-    const consumers = settled.filter((r): r is PromiseFulfilledResult<ConsumerOptions> => r.status === 'fulfilled').map((r) => r.value);
+    const seatMedia = (async () => {
+      const [send, recv] = await Promise.all([peer.createTransport('send', dtlsParameters), peer.createTransport('recv', dtlsParameters)]);
+      const visible = live.media.allProducers().filter((p) => live.rules.canReceive(participant.id, p.ownerId));
+      const settled = await Promise.allSettled(visible.map((p) => peer.consume(p, { paused: false })));
+      for (const r of settled) if (r.status === 'rejected') conn.log.warn({ err: (r.reason as Error).message }, 'a track could not be consumed at join');
+      return { send, recv, consumers: settled.filter((r): r is PromiseFulfilledResult<ConsumerOptions> => r.status === 'fulfilled').map((r) => r.value) };
+    })();
+    const attendance = (async () => {
+      const ids = await repos.attendance.open({ clubId: id.clubId, classId: id.classId, identity: id.identity, displayName: participant.displayName, role: id.role, level: id.role === 'member' ? seat.level : null });
+      conn.setAttendance(ids);
+      if (id.role === 'member' && Object.keys(seat.reps).length === 0) {
+        // A class re-opened (say after a restart) picks up the reps already stored.
+        const kept = await repos.reps.forParticipant(id.classId, ids.participantDbId);
+        live.rules.restoreReps(participant.id, kept.counts, kept.opIds, kept.cameraCounts);
+      }
+      liveClasses.sendState(live);
+      liveClasses.keep(live);
+    })();
+    // Both settle before the answer (a failed media step must not leave the store's write dangling).
+    const [made, attended] = await Promise.allSettled([seatMedia, attendance]);
+    if (attended.status === 'rejected') throw attended.reason;
+    if (made.status === 'rejected') throw made.reason;
+    const { send, recv, consumers } = made.value;
+    conn.log.info({ participantId: participant.id, role: participant.role }, 'joined class');
     return {
       self: toInfo(participant),
       classState: live.rules.view(),
@@ -100,6 +110,7 @@ export const handlers: Handlers = {
       routerRtpCapabilities: live.media.rtpCapabilities,
       participants: live.session.othersFor(participant.id),
       transports: { send, recv },
+      transportsConnected: !!dtlsParameters,
       iceServers: iceServersFor(conn.deps.ice, participant.id, id.expiresAt),
       iceTransportPolicy: conn.deps.ice.transportPolicy,
       consumers,

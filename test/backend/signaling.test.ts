@@ -104,6 +104,41 @@ describe('messages', () => {
     assert.equal((await request(socket, 'consumer:resume', { consumerId: 'nope' })).error?.code, 'not_found');
   });
 
+  test("a join with the browser's DTLS fingerprint connects its transports at once; its tracks come unpaused", async () => {
+    const coach = await joined({ role: 'coach', name: 'Coach Dee', sub: 'coach-dee' });
+    await server.publishPlain(DEMO_CLASS_ID, coach.join.self.id, 'video', { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 2222 }] });
+    const socket = open({ token: await token(), classId: DEMO_CLASS_ID });
+    await connected(socket);
+    const caps = (await request(socket, 'room:capabilities', {})).data.routerRtpCapabilities;
+    const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+    // Refused at the edge: a role the browser does not play, a fingerprint that is not one.
+    for (const bad of [{ role: 'server', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] }, { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'zz' }] }, { role: 'client', fingerprints: [] }]) {
+      assert.equal((await request(socket, 'room:join', { rtpCapabilities: caps, dtlsParameters: bad })).error?.code, 'bad_request', JSON.stringify(bad));
+    }
+    const res = await request(socket, 'room:join', { rtpCapabilities: caps, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } });
+    assert.ok(res.data, JSON.stringify(res.error));
+    assert.equal(res.data.transportsConnected, true);
+    for (const t of [res.data.transports.send, res.data.transports.recv]) {
+      assert.equal((await request(socket, 'transport:connect', { transportId: t.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } })).error?.code, 'media_error', 'already connected by the join');
+    }
+    const offered = res.data.consumers.find((c: { participantId: string; kind: string }) => c.participantId === coach.join.self.id && c.kind === 'video');
+    assert.ok(offered, 'the coach camera is offered');
+    assert.equal(offered.paused, false, 'no resume needed');
+    assert.deepEqual(server.videoConsumers(DEMO_CLASS_ID, res.data.self.id).map((c) => c.paused), [false], 'flowing on the SFU once the transport connects');
+
+    // Without it: as before, the client connects each transport itself.
+    const plain = await joined();
+    assert.equal(plain.join.transportsConnected, false);
+    assert.deepEqual(await request(plain.socket, 'transport:connect', { transportId: plain.join.transports.recv.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } }), { data: {} });
+    // A track announced later is consumed paused, for the client to resume once wired.
+    const added = nextEvent<{ producerId: string }>(plain.socket, 'producer:added');
+    await server.publishPlain(DEMO_CLASS_ID, coach.join.self.id, 'audio', { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 3333 }] });
+    const later = await request(plain.socket, 'media:consume', { producerId: (await added).producerId });
+    assert.ok(later.data, JSON.stringify(later.error));
+    assert.equal(later.data.paused, true);
+    for (const s of [socket, plain.socket, coach.socket]) await request(s, 'room:leave', {});
+  });
+
   test('an oversized message drops only that connection', async () => {
     const socket = open({ token: await token(), classId: DEMO_CLASS_ID });
     await connected(socket);

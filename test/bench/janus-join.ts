@@ -37,7 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hostAddresses, interfacePackets, launchChromiumIn, startJanus, type JanusServer } from '../support/janus.js';
-import { collectPhases, firstFrameScript, formatPhases, PHASE, pct, phaseInitScript } from './join-phases.js';
+import { collectPhases, firstFrameScript, formatPhases, LOBBY_MS, PHASE, pct, phaseInitScript } from './join-phases.js';
 
 export interface JanusJoinResult {
   /** Click → first presented frame, ms, per join. */
@@ -406,6 +406,7 @@ export async function measureJanusJoins(joins = Number(process.env.BENCH_JOINS ?
         await member.addInitScript(phaseInitScript());
         await member.goto(`${pages.url}/subscriber.html?${q}`);
         await member.waitForFunction('window.__ready === true');
+        await member.waitForTimeout(LOBBY_MS);
         await member.locator('#join').click();
         const ms = (await within(
           member.evaluate(firstFrameScript(`document.getElementById('remote')`, joinTimeoutMs, 'window.__error')),

@@ -20,6 +20,12 @@
 import type { Page } from 'playwright-core';
 
 export const PHASE_POLL_MS = Number(process.env.BENCH_PHASE_POLL_MS ?? 5);
+/**
+ * How long each page shows before its join click (BENCH_LOBBY_MS, default 1000), ours and
+ * Janus's alike: a person reads the lobby first, and whatever a page gets ready meanwhile
+ * (our widget: device, capabilities, the class connection; Janus's page: nothing) is its own.
+ */
+export const LOBBY_MS = Number(process.env.BENCH_LOBBY_MS ?? 1000);
 
 /** Source text for page.addInitScript (source text, so tsx does not rewrite it). */
 export function phaseInitScript(pollMs = PHASE_POLL_MS, limitMs = 20_000): string {
@@ -27,7 +33,9 @@ export function phaseInitScript(pollMs = PHASE_POLL_MS, limitMs = 20_000): strin
   const Native = window.RTCPeerConnection;
   if (!Native || window.__phase) return;
   const pcs = [];
-  const info = (window.__phase = { pcs: [], recvPc: undefined, firstRtp: undefined, firstDecoded: undefined, firstKeyframe: undefined, polls: 0, frame: undefined });
+  const info = (window.__phase = { pcs: [], recvPc: undefined, firstRtp: undefined, firstDecoded: undefined, firstKeyframe: undefined, polls: 0, frame: undefined, longTasks: [] });
+  // Main-thread tasks over 50 ms: a step that waits for the page, not the network, shows here.
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) info.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true }); } catch {}
   window.RTCPeerConnection = class extends Native {
     constructor(...args) {
       super(...args);
@@ -119,6 +127,8 @@ export interface JoinPhases {
   pair?: { local?: string; remote?: string; protocol?: string };
   /** How many getStats rounds ran. */
   polls: number;
+  /** Main-thread tasks over 50 ms from the click to the first frame: [ms from the click, ms long]. */
+  longTasks?: Array<[number, number]>;
 }
 
 export const PHASE = {
@@ -144,7 +154,7 @@ export async function collectPhases(page: Page, timeoutMs = 3000): Promise<JoinP
   const raw = (await page.evaluate(`(async () => {
     const p = window.__phase;
     if (!p) return undefined;
-    return { t0: window.__t0, pcs: p.pcs, recvPc: p.recvPc, firstRtp: p.firstRtp, firstKeyframe: p.firstKeyframe, polls: p.polls, frame: p.frame, pair: await window.__phasePair().catch(() => undefined) };
+    return { t0: window.__t0, pcs: p.pcs, recvPc: p.recvPc, firstRtp: p.firstRtp, firstKeyframe: p.firstKeyframe, polls: p.polls, frame: p.frame, longTasks: p.longTasks, pair: await window.__phasePair().catch(() => undefined) };
   })()`)) as
     | {
         t0: number;
@@ -154,10 +164,11 @@ export async function collectPhases(page: Page, timeoutMs = 3000): Promise<JoinP
         firstKeyframe?: number;
         polls: number;
         frame?: { now: number; receiveTime?: number; processingDuration?: number };
+        longTasks?: Array<[number, number]>;
         pair?: JoinPhases['pair'];
       }
     | undefined;
-  if (!raw) return { at: {}, polls: 0 };
+  if (!raw) return { at: {}, polls: 0, longTasks: [] };
   const at: Record<string, number> = {};
   const rel = (name: string, t: number | undefined) => {
     if (t !== undefined && Number.isFinite(t)) at[name] = t - raw.t0;
@@ -181,7 +192,12 @@ export async function collectPhases(page: Page, timeoutMs = 3000): Promise<JoinP
     rel(PHASE.keyframeReceived, f.receiveTime);
     if (f.processingDuration !== undefined) rel(PHASE.keyframeDecoded, f.receiveTime + f.processingDuration * 1000);
   }
-  return { at, pair: raw.pair, polls: raw.polls };
+  // Long tasks between the click and the first frame (a task that began before the click counts from it).
+  const end = f ? f.now : Infinity;
+  const longTasks = (raw.longTasks ?? [])
+    .filter(([start, dur]) => start + dur > raw.t0 && start < end)
+    .map(([start, dur]): [number, number] => [Math.max(0, start - raw.t0), dur - Math.max(0, raw.t0 - start)]);
+  return { at, pair: raw.pair, polls: raw.polls, longTasks };
 }
 
 export function pct(sorted: number[], p: number): number {

@@ -28,7 +28,7 @@ import { startBackend } from '../support/backend.js';
 import { launchChromium } from '../support/chromium.js';
 import { createNetns, ensureJanusInstalled, hostAddresses, interfacePackets, launchChromiumIn, type Netns } from '../support/janus.js';
 import { formatJanusIsolation, formatJanusJoins, measureJanusJoins, type JanusJoinResult } from './janus-join.js';
-import { collectPhases, firstFrameScript, formatPhases, PHASE, pct, phaseInitScript } from './join-phases.js';
+import { collectPhases, firstFrameScript, formatPhases, LOBBY_MS, PHASE, pct, phaseInitScript } from './join-phases.js';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 15);
 if (!Number.isInteger(JOINS) || JOINS < 1) throw new Error(`BENCH_JOINS must be a positive integer, got ${process.env.BENCH_JOINS}`);
@@ -108,6 +108,7 @@ async function ourJoins(browser: Browser, base: string, joins: number, camera: b
       await page.addInitScript(phaseInitScript());
       await page.goto(`${base}/member.html?class=demo-hiit&name=${label}${i}`);
       await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached', timeout: JOIN_TIMEOUT_MS });
+      await page.waitForTimeout(LOBBY_MS);
       await page.getByTestId('join-button').click();
       const ms = (await within(
         page.evaluate(firstFrameScript(`document.querySelector('fit-class-room').shadowRoot.querySelector('[data-testid="coach-video"]')`, JOIN_TIMEOUT_MS)),
@@ -122,7 +123,7 @@ async function ourJoins(browser: Browser, base: string, joins: number, camera: b
       const all: Array<[string, number]> = [...marks.map(([n, t]) => [MARK_NAMES[n] ?? `fitlive:${n}`, t] as [string, number]), ...Object.entries(seen.at), [PHASE.presented, ms]];
       for (const [name, at] of all) (phases[name] ??= []).push(at);
       if (seen.pair) pairs.add(`${seen.pair.local} → ${seen.pair.remote} (${seen.pair.protocol})`);
-      if (VERBOSE || ms > 1500) console.log(`  ${ms > 1500 ? 'slow ' : ''}${label} join #${i} (${ms.toFixed(0)} ms): ${all.map(([n, t]) => `${n}@${t.toFixed(0)}`).join(' ')}`);
+      if (VERBOSE || ms > 1500) console.log(`  ${ms > 1500 ? 'slow ' : ''}${label} join #${i} (${ms.toFixed(0)} ms): ${all.map(([n, t]) => `${n}@${t.toFixed(0)}`).join(' ')}; long tasks ${(seen.longTasks ?? []).map(([at, d]) => `${d.toFixed(0)} ms@${at.toFixed(0)}`).join(', ') || 'none'}`);
       await page.getByTestId('leave-button').click({ timeout: 5000 });
     } finally {
       await context.close();
@@ -241,7 +242,7 @@ const t1 = performance.now();
 const janus = await measureJanus();
 const janusS = (performance.now() - t1) / 1000;
 
-console.log(`\njoin → first coach frame (${JOINS} joins each; click → first frame presented; Debian chromium, fake camera ${CAMERA_FPS} fps)`);
+console.log(`\njoin → first coach frame (${JOINS} joins each; click → first frame presented, each page shown ${LOBBY_MS} ms before its click; Debian chromium, fake camera ${CAMERA_FPS} fps)`);
 console.log(`  a) ours, member without camera      ${summary(ours.noCamera.samples)}`);
 console.log(`     samples: ${ours.noCamera.samples.map((s) => s.toFixed(0)).join(' ')}`);
 console.log(`  b) ours, member with camera         ${summary(ours.camera.samples)}`);

@@ -14,7 +14,7 @@ export interface IceOptions {
   iceTransportPolicy: RTCIceTransportPolicy;
 }
 import type { MediaSource } from '../../protocol/participants.js';
-import type { ConsumerOptions, TransportOptions } from '../../protocol/signaling.js';
+import type { ConsumerOptions, JoinDtlsParameters, TransportOptions } from '../../protocol/signaling.js';
 import type { SignalingClient } from './signaling-client.js';
 
 /**
@@ -28,6 +28,21 @@ export const CAMERA_SIMULCAST: msc.RtpEncodingParameters[] = [
 ];
 
 let warmDevice: Promise<Device> | undefined;
+/** A device already loaded with a server's capabilities, made while the lobby showed. */
+let warmLoaded: Promise<{ device: Device; caps: unknown } | undefined> | undefined;
+/**
+ * The DTLS certificate this page's connections use. Made ahead, so its fingerprint goes with the
+ * join and the server connects the transports at once (ICE then DTLS, no round trip between).
+ */
+let certificate: Promise<RTCCertificate | undefined> | undefined;
+
+function pageCertificate(): Promise<RTCCertificate | undefined> {
+  certificate ??= (typeof RTCPeerConnection?.generateCertificate === 'function'
+    ? RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams)
+    : Promise.reject(new Error('no generateCertificate'))
+  ).catch(() => undefined);
+  return certificate;
+}
 
 /**
  * A local consume (an SDP renegotiation in the browser) that has not settled by then never will:
@@ -50,8 +65,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * Starts mediasoup-client's browser detection ahead of need: joining calls this before the
  * socket connects, so the two overlap instead of adding up.
  */
-export function prewarmDevice(): void {
-  warmDevice ??= Device.factory();
+export function prewarmDevice(caps?: Promise<unknown>): void {
+  void pageCertificate();
+  if (caps && !warmLoaded) {
+    // The lobby's warm-up: detection, the capabilities and the device's load all before the click.
+    const device = warmDevice ?? Device.factory();
+    warmDevice = undefined;
+    warmLoaded = Promise.all([device, caps])
+      .then(async ([d, c]) => (c ? (await d.load({ routerRtpCapabilities: c as RtpCapabilities }), { device: d, caps: c }) : undefined))
+      .catch(() => undefined);
+    return;
+  }
+  if (!warmLoaded) warmDevice ??= Device.factory();
 }
 
 /** How a seat's connection to the media server is doing, for the room to show and act on. */
@@ -72,22 +97,43 @@ export class MediaSession {
   private readonly consumers = new Map<string, Consumer>();
   private readonly producers = new Map<string, Producer>();
 
+  /** The transports were connected by the server at the join: their `connect` needs no request. */
+  private preconnected = false;
+
   private constructor(
     private readonly device: Device,
     private readonly signaling: SignalingClient,
+    private readonly certificate: RTCCertificate | undefined,
   ) {}
 
   static async create(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession> {
-    // A device loads once: take the warm one, if any, and let the next join warm its own.
+    const cert = pageCertificate();
+    // A device loads once: take the one the lobby loaded with these very capabilities, or the
+    // warm one, and let the next join warm its own.
+    const loaded = await warmLoaded;
+    if (loaded && loaded.caps === routerRtpCapabilities) {
+      warmLoaded = undefined;
+      return new MediaSession(loaded.device, signaling, await cert);
+    }
     const pending = warmDevice ?? Device.factory();
     warmDevice = undefined;
     const device = await pending;
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
-    return new MediaSession(device, signaling);
+    return new MediaSession(device, signaling, await cert);
   }
 
   get rtpCapabilities(): RtpCapabilities {
     return this.device.rtpCapabilities;
+  }
+
+  /** This page's DTLS side for the join (undefined: the transports connect the usual way). */
+  get dtlsParameters(): JoinDtlsParameters | undefined {
+    // (Upper-case hex: as the SDP writes it, and as the SFU compares it.)
+    const fingerprints = this.certificate
+      ?.getFingerprints()
+      .filter((f) => f.algorithm === 'sha-256' && !!f.value)
+      .map((f) => ({ algorithm: 'sha-256' as const, value: f.value!.toUpperCase() }));
+    return fingerprints?.length ? { role: 'client', fingerprints } : undefined;
   }
 
   /** Builds the local side of a transport the server made. */
@@ -101,10 +147,12 @@ export class MediaSession {
       // lookups happen from inside a club's page. TURN (time-limited credentials) when configured.
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
+      ...(this.certificate ? { additionalSettings: { certificates: [this.certificate] } } : {}),
     };
     const transport = direction === 'send' ? this.device.createSendTransport(params) : this.device.createRecvTransport(params);
     transport.on('connectionstatechange', (state) => this.watchIce(transport, state));
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
+      if (this.preconnected) return done();
       this.signaling
         .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
         .then(() => done(), fail);
@@ -170,7 +218,8 @@ export class MediaSession {
   private readonly adopted = new Promise<void>((resolve) => (this.markAdopted = resolve));
 
   /** Uses the transports the server made during the join (no round trip). */
-  adopt(transports: { send: TransportOptions; recv: TransportOptions }, ice: IceOptions = { iceServers: [], iceTransportPolicy: 'all' }): void {
+  adopt(transports: { send: TransportOptions; recv: TransportOptions }, ice: IceOptions = { iceServers: [], iceTransportPolicy: 'all' }, connected = false): void {
+    this.preconnected = connected && !!this.certificate;
     this.sendTransport = this.wire('send', transports.send, ice);
     this.recvTransport = this.wire('recv', transports.recv, ice);
     this.markAdopted();
@@ -236,13 +285,15 @@ export class MediaSession {
       consumed.map(async (c, i) => {
         if (c.status === 'rejected') return c.reason instanceof Error ? c.reason : new Error(String(c.reason));
         const consumer = c.value;
+        const options = (offers[i] as PromiseFulfilledResult<ConsumerOptions>).value;
         this.consumers.set(consumer.id, consumer);
         try {
-          await this.signaling.request('consumer:resume', { consumerId: consumer.id });
+          // The join's consumers already flow (`paused: false`); later ones wait for this.
+          if (options.paused !== false) await this.signaling.request('consumer:resume', { consumerId: consumer.id });
         } catch (err) {
           return err as Error;
         }
-        return { track: consumer.track, options: (offers[i] as PromiseFulfilledResult<ConsumerOptions>).value };
+        return { track: consumer.track, options };
       }),
     );
   }

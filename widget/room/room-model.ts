@@ -17,6 +17,7 @@ import type { ParticipantQuality, TrackOwner } from './quality.js';
 import { QualityMonitor, type QualitySnapshot } from './quality-monitor.js';
 import { ReactionsModel } from './reactions-model.js';
 import { SignalingClient, type SignalingEvents, type SignalingStatus } from './signaling-client.js';
+import { holdConnection, takeConnection } from './lobby-connection.js';
 
 /** `full`: the class refused a seat (`class_full`); the connection stays open for the waitlist. */
 export type RoomPhase = 'idle' | 'joining' | 'joined' | 'full' | 'left' | 'error';
@@ -103,8 +104,12 @@ export interface RoomDeps {
   createMedia(signaling: SignalingClient, routerRtpCapabilities: unknown): Promise<MediaSession>;
   /** The server's router capabilities over HTTP (undefined when that fails). */
   fetchCapabilities(server: string): Promise<unknown>;
-  /** Starts local, network-free media set-up early (optional). */
-  prewarm?(): void;
+  /**
+   * Starts media set-up early (optional): browser detection and the DTLS certificate; given the
+   * server (the lobby), also its capabilities and the device's load, and given a token the class
+   * connection itself (not joined), for the first join to take.
+   */
+  prewarm?(server?: string, auth?: { token: string; classId: string }): void;
   getUserMedia: GetUserMedia | undefined;
   getDisplayMedia?: ((c: DisplayMediaStreamOptions) => Promise<MediaStream>) | undefined;
 }
@@ -116,15 +121,32 @@ export interface RoomDeps {
  */
 export const loadMediaSession = () => import('./media-session.js');
 
+const fetchCapabilities = (server: string): Promise<unknown> =>
+  fetch(new URL('/api/rtp-capabilities', server), { credentials: 'omit' })
+    .then((r) => (r.ok ? r.json() : undefined))
+    .then((body: { routerRtpCapabilities?: unknown } | undefined) => body?.routerRtpCapabilities)
+    .catch(() => undefined);
+
+/** Capabilities fetched while the lobby showed, per server, for the next join to take (once: later joins ask afresh). */
+const lobbyCapabilities = new Map<string, Promise<unknown>>();
+
+const openSignaling = (server: string, auth: { token: string; classId: string }, events: SignalingEvents) => new SignalingClient(server, auth, events);
+
 export const browserDeps = (): RoomDeps => ({
-  connect: (server, auth, events) => new SignalingClient(server, auth, events),
+  // The lobby's connection when it is there (lobby-connection.ts), else a new one.
+  connect: (server, auth, events) => takeConnection(server, auth, events) ?? openSignaling(server, auth, events),
   createMedia: async (signaling, caps) => (await loadMediaSession()).MediaSession.create(signaling, caps),
-  fetchCapabilities: (server) =>
-    fetch(new URL('/api/rtp-capabilities', server), { credentials: 'omit' })
-      .then((r) => (r.ok ? r.json() : undefined))
-      .then((body: { routerRtpCapabilities?: unknown } | undefined) => body?.routerRtpCapabilities)
-      .catch(() => undefined),
-  prewarm: () => void loadMediaSession().then((m) => m.prewarmDevice()),
+  fetchCapabilities: (server) => {
+    const early = lobbyCapabilities.get(server);
+    lobbyCapabilities.delete(server);
+    return early ?? fetchCapabilities(server);
+  },
+  prewarm: (server, auth) => {
+    let caps: Promise<unknown> | undefined;
+    if (server && !lobbyCapabilities.has(server)) lobbyCapabilities.set(server, (caps = fetchCapabilities(server)));
+    if (server && auth) holdConnection(server, auth, openSignaling);
+    void loadMediaSession().then((m) => m.prewarmDevice(caps));
+  },
   getUserMedia: typeof globalThis.navigator?.mediaDevices?.getUserMedia === 'function'
     ? (c) => navigator.mediaDevices.getUserMedia(c)
     : undefined,
@@ -331,22 +353,35 @@ export class RoomModel extends EventTarget {
       if (gen !== this.generation) return;
       this.media = media;
       media.onIceHealth = (health) => this.onIceHealth(health, gen);
+      const dtlsParameters = media.dtlsParameters;
       const joined: JoinResult = await signaling.request('room:join', {
         rtpCapabilities: media.rtpCapabilities as unknown as Record<string, unknown>,
         ...(this.options.level ? { level: this.options.level } : {}),
+        ...(dtlsParameters ? { dtlsParameters } : {}),
       });
       mark('joined');
       if (gen !== this.generation) return;
+      // Media first: the browser's SDP work for the offered tracks runs while the room renders
+      // its joined view below (a long task on a slow device), not after it. Receive first, then
+      // send: the coach's first frame should not queue behind our own encoder start-up.
+      media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy }, joined.transportsConnected === true && !!dtlsParameters);
+      const receiving = media.acceptOffered(joined.consumers);
       this.fitness.attach(signaling, joined.classState);
-      void this.fitness.syncClock().catch(() => undefined);
       this.chat.attach(signaling, joined.self);
       this.chat.onClassState(joined.classState);
-      void this.chat.loadLatest().catch((err: Error) => console.warn('[fitlive] chat history', err));
       this.reactions.attach(signaling);
       this.board.attach(signaling);
-      void this.board.load().catch((err: Error) => console.warn('[fitlive] board', err));
       this.files.attach(signaling, { server: this.options.server, classId: this.options.classId, token: this.options.token });
-      void this.files.load().catch((err: Error) => console.warn('[fitlive] shared files', err));
+      // Chat history, the board, shared files and the clock sync are fetched once the offered
+      // tracks are wired: their answers re-render the room, which would hold up the SDP work.
+      const loadSocial = () => {
+        if (gen !== this.generation) return;
+        void this.fitness.syncClock().catch(() => undefined);
+        void this.chat.loadLatest().catch((err: Error) => console.warn('[fitlive] chat history', err));
+        void this.board.load().catch((err: Error) => console.warn('[fitlive] board', err));
+        void this.files.load().catch((err: Error) => console.warn('[fitlive] shared files', err));
+      };
+      void receiving.then(loadSocial, loadSocial);
       // Back from the waitlist (the camera was released while waiting).
       if (!this.localMedia) this.openCamera();
       this.set({
@@ -362,11 +397,8 @@ export class RoomModel extends EventTarget {
       this.heldDuringJoin = [];
       this.joinAnswered = true;
       for (const replay of held) replay();
-      media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy });
       this.startQuality(media, signaling, gen);
-      // Receive first, then send: the coach's first frame should not queue behind our own
-      // encoder start-up and a second DTLS handshake. Our preview shows from local media anyway.
-      this.wireReceived(await media.acceptOffered(joined.consumers), gen);
+      this.wireReceived(await receiving, gen);
       // Tracks announced while the join was on its way and not in its answer.
       const offered = new Set(joined.consumers.map((c) => c.producerId));
       const late = this.announcedDuringJoin.filter((p) => !offered.has(p.producerId));

@@ -47,7 +47,7 @@ export class SignalingClient {
 
   constructor(
     private readonly server: string,
-    private readonly auth: { token: string; classId: string },
+    private auth: { token: string; classId: string },
     private readonly on: SignalingEvents,
   ) {
     this.url = server;
@@ -144,6 +144,12 @@ export class SignalingClient {
         else resolve(res.data);
       });
     });
+  }
+
+  /** Sends this auth (the same token, in the taker's object, which renewals update) from now on. */
+  useAuth(auth: { token: string; classId: string }): void {
+    this.auth = auth;
+    this.socket.auth = auth;
   }
 
   onNotification<N extends NotificationName>(name: N, handler: (payload: NotificationPayload<N>) => void): void {

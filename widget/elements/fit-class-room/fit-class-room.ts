@@ -10,7 +10,8 @@ import type { ChatMessage, SharedFile } from '../../../protocol/social.js';
 import type { QualityReport } from '../../../protocol/signaling.js';
 import { ChatScrollController } from '../chat-scroll-controller.js';
 import type { ClassModel } from '../../room/class-model.js';
-import { RoomModel, loadMediaSession, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
+import { dropHeldConnection } from '../../room/lobby-connection.js';
+import { RoomModel, browserDeps, loadMediaSession, roleHint, type RemoteParticipant, type RoomState } from '../../room/room-model.js';
 import { LocaleController } from '../../i18n/locale.js';
 import { themeStyles } from '../theme.styles.js';
 import { FitElement } from '../fit-element.js';
@@ -203,13 +204,29 @@ export class FitClassRoom extends FitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // The WebRTC chunk loads while the lobby shows, so the join does not wait for it.
+    // While the lobby shows, the WebRTC chunk loads and the device gets ready for this server
+    // (capabilities, detection, the DTLS certificate), so the join click waits for none of it.
+    // A room attached from outside (a mock, a shared model) brings its own.
     const idle = globalThis.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
-    idle(() => void loadMediaSession().catch(() => undefined));
+    idle(() => {
+      if (!this.isConnected) return;
+      this.lobbyWarm = true;
+      if (this.room) void loadMediaSession().catch(() => undefined);
+      else this.prewarmLobby();
+    });
+  }
+
+  private lobbyWarm = false;
+
+  /** The lobby gets the join ready: device, capabilities and, with a token, the class connection. */
+  private prewarmLobby(): void {
+    const auth = this.token && this.classId ? { token: this.token, classId: this.classId } : undefined;
+    browserDeps().prewarm?.(this.server || location.origin, auth);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    if (!this.room) dropHeldConnection();
     this.room?.dispose();
     this.signIn?.dispose();
     this.signIn = undefined;
@@ -275,6 +292,8 @@ export class FitClassRoom extends FitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     this.setupSignIn(changed);
+    // A token that comes after the lobby warmed up (a sign-in, a page fetching it) gets its connection too.
+    if (this.lobbyWarm && !this.room && (changed.has('token') || changed.has('classId') || changed.has('server'))) this.prewarmLobby();
     this.connectionState = this.room?.state.connection ?? 'disconnected';
     this.lastSelfId = this.room?.state.self?.id ?? this.lastSelfId;
     this.lastRole = this.room?.state.self?.role ?? this.lastRole;

@@ -1,0 +1,86 @@
+import type { FitError } from './fit-error.js';
+import type { SignalingClient, SignalingEvents, SignalingStatus } from './signaling-client.js';
+
+/*
+ * The class connection, opened while the lobby shows: the handshake (token check, origin, the
+ * class's node) is done before the member clicks Join, so the click goes straight to `room:join`.
+ * Nothing is joined until then; the server holds no seat for it. A lobby connection that fails
+ * is dropped without a word, and the click connects afresh and shows what went wrong, as
+ * before. One that is not taken within LOBBY_HOLD_MS is closed.
+ */
+
+export type Auth = { token: string; classId: string };
+type Open = (server: string, auth: Auth, events: SignalingEvents) => SignalingClient;
+
+/** A lobby left open this long without a click gives its connection back to the server. */
+export const LOBBY_HOLD_MS = 5 * 60_000;
+
+/** Passes a held connection's events on to the room that takes it; until then keeps only the latest status. */
+class Relay implements SignalingEvents {
+  target: SignalingEvents | undefined;
+  latest: SignalingStatus = 'connecting';
+  dead = false;
+  status(status: SignalingStatus): void {
+    this.latest = status;
+    this.target?.status(status);
+  }
+  failed(error: FitError): void {
+    if (this.target) this.target.failed(error);
+    else this.dead = true;
+  }
+  reconnected(): void {
+    // Not joined yet: nothing to re-enter.
+    this.target?.reconnected();
+  }
+}
+
+interface Held {
+  key: string;
+  client: SignalingClient;
+  relay: Relay;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+let held: Held | undefined;
+const keyOf = (server: string, auth: Auth) => `${server}\n${auth.classId}\n${auth.token}`;
+
+function release(): void {
+  if (!held) return;
+  clearTimeout(held.timer);
+  held.client.close();
+  held = undefined;
+}
+
+/** Opens (or keeps) the lobby's connection for this server, class and token; another one is closed. */
+export function holdConnection(server: string, auth: Auth, open: Open): void {
+  const key = keyOf(server, auth);
+  if (held?.key === key && !held.relay.dead) return;
+  release();
+  const relay = new Relay();
+  const client = open(server, { ...auth }, relay);
+  held = { key, client, relay, timer: setTimeout(release, LOBBY_HOLD_MS) };
+}
+
+/**
+ * The lobby's connection, if it is for this server, class and token and still usable: its events
+ * go to `events` from now on (the current status at once), and it sends `auth` from now on.
+ */
+export function takeConnection(server: string, auth: Auth, events: SignalingEvents): SignalingClient | undefined {
+  const h = held;
+  if (!h || h.key !== keyOf(server, auth)) return undefined;
+  held = undefined;
+  clearTimeout(h.timer);
+  if (h.relay.dead || h.relay.latest === 'disconnected') {
+    h.client.close();
+    return undefined;
+  }
+  h.client.useAuth(auth);
+  h.relay.target = events;
+  events.status(h.relay.latest);
+  return h.client;
+}
+
+/** Closes the lobby's connection (the element left the page). */
+export function dropHeldConnection(): void {
+  release();
+}
