@@ -66,6 +66,8 @@ export interface RunningServer {
   cluster: Cluster;
   /** Benchmarks: a participant's camera as received, bytes so far per simulcast layer (lowest first). */
   producerLayerBytes(classId: string, participantId: string): Promise<number[]>;
+  /** Caps what the SFU sends a seat (bits/s, 0 lifts it), as a slow downlink would (tests). */
+  capReceiving(classId: string, participantId: string, bitsPerSecond: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -290,6 +292,11 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     },
     classRouters: (classId) => liveClasses.get(classId)?.media.routers() ?? [],
     producerLayerBytes: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.cameraLayerBytes()) ?? [],
+    capReceiving: async (classId, participantId, bitsPerSecond) => {
+      const peer = liveClasses.get(classId)?.media.peer(participantId);
+      if (!peer) throw new Error(`${participantId} has no media in ${classId}`);
+      await peer.capReceiving(bitsPerSecond);
+    },
     consumerStats: async (classId, participantId) => (await liveClasses.get(classId)?.media.peer(participantId)?.consumerStats()) ?? [],
     stop: () =>
       (stopping ??= (async () => {

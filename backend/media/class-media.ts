@@ -286,6 +286,16 @@ export class PeerMedia {
       }));
   }
 
+  /**
+   * Caps what the SFU sends this peer (bits/s; 0 lifts the cap), as a slow downlink would: its
+   * consumers' layers follow the bitrate there is. For tests of layer switching.
+   */
+  async capReceiving(bitsPerSecond: number): Promise<void> {
+    const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!transport) throw new AppError(ErrorCode.BadRequest, 'No receive transport');
+    await media('setMaxOutgoingBitrate', () => transport.setMaxOutgoingBitrate(bitsPerSecond));
+  }
+
   /** Stops receiving everything `ownerId` publishes (they are no longer visible to this peer). */
   closeConsumersOf(ownerId: string): void {
     for (const c of [...this.consumers.values()]) {

@@ -6,12 +6,14 @@ import { signJoinToken } from '../../backend/auth/join-token.js';
 import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import { PlainPublishers } from '../support/plain-publisher.js';
 import { useLiveStack } from '../support/live-stack.js';
+import { fpsOf, installSteadyMonitor, markSteadyPhase, readSteady } from '../support/steady-monitor.js';
 import { probeVideo } from '../support/video.js';
 import { until } from '../support/waits.js';
 
 /*
  * Layers follow the view: the size of the tile that shows a video sets the consumer's preferred
- * simulcast layer on the server, and a hidden tile pauses it. Read from the SFU itself.
+ * simulcast layer on the server, and a hidden tile pauses it; a capped downlink takes a lower
+ * layer, and no switch reloads the picture. Read from the SFU itself.
  */
 
 const stack = useLiveStack();
@@ -99,4 +101,44 @@ test('the SFU follows: a simulated member’s three layers, the coach’s tile s
   await tile.scrollIntoViewIfNeeded();
   await until('shown large again: resumed on the top layer', memberVideo, (c) => c?.paused === false && c.currentSpatialLayer === 2, 30_000);
   await until('and frames flow', () => probeVideo(tile.locator('video').first(), 400), (p) => p.framesInWindow > 0, 15_000);
+});
+
+test('a capped downlink takes the coach video down a layer and back up, with no reload', { timeout: 120_000 }, async () => {
+  const coach = await stack.joinDemoClass('coach', 'Coach Sam');
+  const member = await stack.joinDemoClass('member', 'Dee');
+  const memberId = (await member.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
+  const coachId = (await coach.evaluate(`document.querySelector('fit-class-room').room.state.self.id`)) as string;
+  const coachVideo = () => stack.server.videoConsumers('demo-hiit', memberId).find((c) => c.ownerId === coachId);
+  await member.getByTestId('coach-video').waitFor();
+  await member.setViewportSize({ width: 1280, height: 1400 });
+  await setRoomStyle(member, 'width: 1200px');
+  await installSteadyMonitor(member);
+  await until('a large tile gets a layer above the lowest', coachVideo, (c) => (c?.currentSpatialLayer ?? 0) >= 1, 30_000);
+  await markSteadyPhase(member);
+
+  // A slow downlink: the SFU may send this seat 60 kbit/s, room for the lowest layer only (the
+  // coach's middle layer is ~100-200 kbit/s from a CPU-bound encoder here).
+  const t0 = Date.now();
+  await stack.server.capReceiving('demo-hiit', memberId, 60_000);
+  await until('capped: the lowest layer', coachVideo, (c) => c?.currentSpatialLayer === 0, 15_000);
+  console.log(`adaptive: downlink capped at 60 kbit/s → layer 0 after ${Date.now() - t0} ms`);
+  await member.waitForTimeout(2000);
+  const capped = (await readSteady(member)).find((r) => r.key === 'coach')!;
+  assert.ok(capped.width > 0 && capped.width <= 400, `frames at the lowest layer's size (${capped.width}x${capped.height})`);
+
+  const t1 = Date.now();
+  await stack.server.capReceiving('demo-hiit', memberId, 0);
+  const back = await until('uncapped: back above the lowest layer', coachVideo, (c) => (c?.currentSpatialLayer ?? 0) >= 1, 30_000);
+  console.log(`adaptive: cap lifted → layer ${back!.currentSpatialLayer} after ${Date.now() - t1} ms`);
+  await member.waitForTimeout(1000);
+
+  const r = (await readSteady(member)).find((x) => x.key === 'coach')!;
+  console.log(`adaptive: through the cap and back: ${JSON.stringify(r)}`);
+  assert.deepEqual(
+    { reloads: r.reloads, counterResets: r.counterResets, zeroWidth: r.zeroWidth, replaced: r.replaced, sourceChanges: r.sourceChanges },
+    { reloads: 0, counterResets: 0, zeroWidth: 0, replaced: 0, sourceChanges: 0 },
+    'the layer switches never reloaded the coach video',
+  );
+  assert.ok(r.width > capped.width, `back at a larger size (${r.width}x${r.height})`);
+  assert.ok(fpsOf(r) >= 5, `frames kept coming through both switches (${fpsOf(r).toFixed(1)} fps)`);
 });
