@@ -31,6 +31,8 @@ export const envSchema = z
     SPEAKING_THRESHOLD_DB: z.coerce.number().min(-127).max(0).default(-50),
     TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(4 * 3600),
     JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Multiplies every per-connection message allowance (backend/signaling/event-budget.ts). */
+    SOCKET_RATE_SCALE: z.coerce.number().min(0.01).max(10_000).default(1),
     TOKEN_DEFAULT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
     TOKEN_MINT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -130,6 +132,8 @@ export interface Config {
   trustProxy: string[];
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  /** Multiplies every per-connection message allowance. */
+  socketRateScale: number;
   /** Lifetime of a token minted by `POST /api/v1/tokens` when the club asks for none. */
   tokenDefaultTtlSeconds: number;
   tokenMintRatePerMinute: number;
@@ -190,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentry: e.SENTRY_DSN ? { dsn: e.SENTRY_DSN, environment: e.SENTRY_ENVIRONMENT } : undefined,
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
+    socketRateScale: e.SOCKET_RATE_SCALE,
     tokenDefaultTtlSeconds: Math.min(e.TOKEN_DEFAULT_TTL_SECONDS, e.TOKEN_MAX_TTL_SECONDS),
     tokenMintRatePerMinute: e.TOKEN_MINT_RATE_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,

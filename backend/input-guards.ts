@@ -10,6 +10,13 @@ const NUL = '\u0000';
 /** Control characters in a URL path or query (tabs and newlines included). */
 const URL_CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_DEPTH = 32;
+/** Control characters, zero-width marks and bidi overrides/isolates: text that would pose as other text. */
+const DISGUISING = /[\u0000-\u0008\u000B-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** `text` without control, zero-width or bidi-control characters (line feeds and tabs kept). */
+export function stripDisguising(text: string): string {
+  return text.replace(DISGUISING, '');
+}
 
 /** Throws `bad_request` when a string or key anywhere in `value` holds NUL, or it nests too deep. */
 export function assertCleanPayload(value: unknown): void {

@@ -222,6 +222,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
     tokenMaxTtlSeconds: config.tokenMaxTtlSeconds,
     joinRatePerMinute: config.joinRatePerMinute,
+    socketRateScale: config.socketRateScale,
     metrics,
     limiters,
     trustProxy: config.trustProxy,
@@ -229,7 +230,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
   // The cluster needs this node's URL, known once it listens; handshakes wait for it.
   let resolveCluster!: (c: Cluster) => void;
   const clusterReady = new Promise<Cluster>((r) => (resolveCluster = r));
-  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, limiters, trustProxy: config.trustProxy, cluster: clusterReady, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute });
+  attachSignaling(io, { repos, liveClasses, files, viewerChat, metrics, limiters, trustProxy: config.trustProxy, cluster: clusterReady, ice: config.rtc.ice, logger, tokenMaxTtlSeconds: config.tokenMaxTtlSeconds, joinRatePerMinute: config.joinRatePerMinute, socketRateScale: config.socketRateScale });
 
   const bus = new ClusterBus(io, redisPair.length > 0, (action) => applyAction(action));
   const applyAction = clusterActionHandler({ liveClasses, streams, repos, files, cluster: clusterReady, logger, emitLocal: (channel, name, payload) => void io.local.to(channel).emit(name, payload) });

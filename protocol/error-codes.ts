@@ -18,6 +18,8 @@ export const ErrorCode = {
   NotJoined: 'not_joined',
   AlreadyJoined: 'already_joined',
   RateLimited: 'rate_limited',
+  /** A hard cap was reached (transports per seat); unlike rate_limited, waiting does not help. */
+  LimitReached: 'limit_reached',
   MediaError: 'media_error',
   ClassEnded: 'class_ended',
   Removed: 'removed',

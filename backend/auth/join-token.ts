@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../../protocol/errors.js';
 import { roleSchema, type Role } from '../../protocol/participants.js';
 import { AppError } from '../errors.js';
+import { stripDisguising } from '../input-guards.js';
 
 /**
  * Join tokens: HS256 JWTs a club's server signs with the club's join secret.
@@ -10,11 +11,29 @@ import { AppError } from '../errors.js';
  * club), `iat`, `exp`, and optionally `mod: true` (a chat moderator). Any language's JWT library
  * can mint one.
  */
+/** A display name from a token: what would pose as other text (bidi overrides, zero-width marks) is dropped. */
+export const displayNameSchema = z
+  .string()
+  .max(200)
+  .transform((name) => stripDisguising(name).trim())
+  .pipe(z.string().min(1).max(80));
+
+/**
+ * A token may not outlive the server's maximum lifetime, however its issuer set it, nor claim to
+ * be issued in the future (which would stretch that lifetime from now). `why` names the failure.
+ */
+export function lifetimeProblem(c: { iat?: number | undefined; exp: number }, maxTtlSeconds: number, toleranceSeconds = 5): string | undefined {
+  const now = Math.floor(Date.now() / 1000);
+  if (c.iat !== undefined && c.iat > now + toleranceSeconds) return 'issued in the future';
+  if (c.exp - (c.iat ?? now) > maxTtlSeconds) return `lifetime exceeds ${maxTtlSeconds} s`;
+  return undefined;
+}
+
 export const joinClaimsSchema = z.object({
   club: z.string().min(1).max(128),
   class: z.string().min(1).max(128),
   role: roleSchema,
-  name: z.string().trim().min(1).max(80),
+  name: displayNameSchema,
   sub: z.string().min(1).max(256),
   mod: z.boolean().optional(),
   iat: z.number().int().optional(),
@@ -84,8 +103,7 @@ export async function verifyJoinToken(
   const claims = joinClaimsSchema.safeParse(payload);
   if (!claims.success) throw invalid(claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const c = claims.data;
-  // A token may not outlive the server's maximum lifetime, however its issuer set it.
-  const issuedAt = c.iat ?? Math.floor(Date.now() / 1000);
-  if (c.exp - issuedAt > opts.maxTtlSeconds) throw invalid(`lifetime exceeds ${opts.maxTtlSeconds} s`);
+  const problem = lifetimeProblem(c, opts.maxTtlSeconds, opts.clockToleranceSeconds ?? 5);
+  if (problem) throw invalid(problem);
   return { clubId: c.club, classId: c.class, role: c.role, displayName: c.name, identity: c.sub, moderator: c.mod ?? false, expiresAt: c.exp };
 }

@@ -2,6 +2,7 @@ import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { AppError } from '../errors.js';
+import { displayNameSchema, lifetimeProblem } from './join-token.js';
 
 /**
  * Viewer tokens for broadcasts: HS256 JWTs signed with the club's join secret, like join tokens,
@@ -12,7 +13,7 @@ const viewerClaimsSchema = z.object({
   club: z.string().min(1).max(128),
   stream: z.string().min(1).max(128),
   role: z.literal('viewer'),
-  name: z.string().trim().min(1).max(80),
+  name: displayNameSchema,
   sub: z.string().min(1).max(256),
   iat: z.number().int().optional(),
   exp: z.number().int(),
@@ -57,6 +58,7 @@ export async function verifyViewerToken(token: string, clubSecret: (clubId: stri
   const parsed = viewerClaimsSchema.safeParse(payload);
   if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const c = parsed.data;
-  if (c.exp - (c.iat ?? Math.floor(Date.now() / 1000)) > maxTtlSeconds) throw invalid(`lifetime exceeds ${maxTtlSeconds} s`);
+  const problem = lifetimeProblem(c, maxTtlSeconds);
+  if (problem) throw invalid(problem);
   return { clubId: c.club, streamId: c.stream, identity: c.sub, displayName: c.name, expiresAt: c.exp };
 }

@@ -1,4 +1,5 @@
 import { CHAT_MAX_LENGTH } from '../../protocol/social-constants.js';
+import { stripDisguising } from '../input-guards.js';
 
 /**
  * Masks the club's blocked words in a chat message. Whole words only, case- and accent-blind
@@ -14,8 +15,7 @@ export function maskBlockedWords(text: string, blocked: readonly string[]): stri
 
 /** Collapses what would make a message look like something else: control characters, runs of blank lines. */
 export function cleanChatText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, '')
+  return stripDisguising(text)
     .replace(/\n{3,}/g, '\n\n')
     .trim()
     .slice(0, CHAT_MAX_LENGTH);

@@ -40,6 +40,9 @@ export interface RepResult {
   duplicate: boolean;
 }
 
+/** Rep operation ids remembered per member: a retry comes within seconds, and the store has the rest. */
+export const SEEN_OPS_KEPT = 512;
+
 const forbidden = (what: string) => new AppError(ErrorCode.Forbidden, `Only the coach can ${what}`, 403);
 
 /**
@@ -59,6 +62,7 @@ export class ClassRules {
   /** Per participant id (stable per person), kept across a reconnect. */
   private readonly members = new Map<string, ParticipantClassState>();
   /** Operation ids already counted, per participant: a retried tap never counts twice. */
+  /** Recent rep operation ids per member, for quick duplicate answers (SEEN_OPS_KEPT each; the store's unique key catches older ones). */
   private readonly seenOps = new Map<string, Set<string>>();
   private readonly removedIdentities = new Set<string>();
   /** Raised hands, oldest first. */
@@ -222,14 +226,25 @@ export class ClassRules {
   /** Counts a rep (or a correction) the store has acknowledged (idempotent on `opId`). */
   recordRep(actorId: string, opId: string, exerciseId: string, kind: RepKind = 'tap'): RepResult {
     const state = this.assertPresent(actorId);
-    let seen = this.seenOps.get(actorId);
-    if (!seen) this.seenOps.set(actorId, (seen = new Set()));
-    const duplicate = seen.has(opId);
+    const duplicate = this.seenOps.get(actorId)?.has(opId) ?? false;
     if (!duplicate) {
-      seen.add(opId);
+      this.rememberOp(actorId, opId);
       applyRep(state, exerciseId, kind);
     }
     return this.repResult(actorId, exerciseId, duplicate);
+  }
+
+  /**
+   * Notes an operation id as done without counting it: the store already had it (a retry older
+   * than what is remembered here). Memory per member stays bounded however long the class runs.
+   */
+  rememberOp(actorId: string, opId: string): void {
+    let seen = this.seenOps.get(actorId);
+    if (!seen) this.seenOps.set(actorId, (seen = new Set()));
+    seen.delete(opId);
+    seen.add(opId);
+    // A Set keeps insertion order: the first is the oldest.
+    while (seen.size > SEEN_OPS_KEPT) seen.delete(seen.values().next().value!);
   }
 
   /** A participant's counts for an exercise as a RepResult. */
@@ -245,7 +260,7 @@ export class ClassRules {
     state.reps = { ...counts };
     if (Object.keys(cameraCounts).length) state.cameraReps = { ...cameraCounts };
     else delete state.cameraReps;
-    this.seenOps.set(participantId, new Set(opIds));
+    this.seenOps.set(participantId, new Set([...opIds].slice(-SEEN_OPS_KEPT)));
   }
 
   startTimer(actorId: string, spec: TimerSpec, now: number): void {

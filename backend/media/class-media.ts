@@ -74,6 +74,9 @@ async function media<T>(what: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** One participant's transports, producers and consumers on the class router. */
+/** WebRTC transports one seat may hold at once (its send and receive ones, and a spare pair). */
+export const MAX_TRANSPORTS_PER_PEER = 4;
+
 export class PeerMedia {
   private readonly transports = new Map<string, ms.WebRtcTransport>();
   /** Plain RTP inputs (simulated publishers), closed with the peer. */
@@ -97,6 +100,9 @@ export class PeerMedia {
    * connected at once, so DTLS starts the moment ICE does instead of after one more round trip.
    */
   async createTransport(direction: 'send' | 'recv', dtlsParameters?: JoinDtlsParameters): Promise<TransportOptions> {
+    // A seat needs two (the join makes them); a client may make its own, but not without end:
+    // each holds a port and worker memory.
+    if (this.transports.size >= MAX_TRANSPORTS_PER_PEER) throw new AppError(ErrorCode.LimitReached, `At most ${MAX_TRANSPORTS_PER_PEER} transports per seat`, 429);
     const s = this.settings;
     const router = direction === 'recv' && this.routing ? await this.routing.routerForReceiving() : this.router;
     const webRtcServer = (router.appData as { webRtcServer?: ms.WebRtcServer }).webRtcServer;

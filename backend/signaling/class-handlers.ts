@@ -174,9 +174,14 @@ async function countRep(conn: Connection, opId: string, request: RepRequest): Pr
   const { exerciseId, duplicate, kind } = live.rules.checkRep(conn.participantId, opId, request);
   if (duplicate) return { exerciseId, count: live.rules.repResult(conn.participantId, exerciseId, true).count, duplicate };
   const fresh = await conn.deps.repos.reps.record({ classId: live.record.id, participantDbId: conn.storedParticipantId(), exerciseId, opId, kind });
+  if (!fresh) {
+    // Stored before, and older than what the class remembers: a late retry, never a second rep.
+    live.rules.rememberOp(conn.participantId, opId);
+    return { exerciseId, count: live.rules.repResult(conn.participantId, exerciseId, true).count, duplicate: true };
+  }
   const result = live.rules.recordRep(conn.participantId, opId, exerciseId, kind);
-  if (fresh && !result.duplicate) {
+  if (!result.duplicate) {
     conn.broadcast('rep:counted', { participantId: conn.participantId, exerciseId, count: result.count, ...(result.cameraCount ? { cameraCount: result.cameraCount } : {}) });
   }
-  return { exerciseId, count: result.count, duplicate: !fresh || result.duplicate };
+  return { exerciseId, count: result.count, duplicate: result.duplicate };
 }

@@ -41,7 +41,8 @@ export interface LiveClass {
   holdTimer?: NodeJS.Timeout | undefined;
 }
 
-const EMPTY_GRACE_MS = 15_000;
+/** A class with nobody seated is closed after this (a quick rejoin keeps its router). */
+export const EMPTY_GRACE_MS = 15_000;
 
 /** The Socket.IO room of a class (in the viewers' namespace too, for its chat). */
 export const classChannel = (classId: string) => `class:${classId}`;
@@ -87,14 +88,19 @@ export class LiveClasses {
 
   async open(record: ClassRecord): Promise<LiveClass> {
     this.cancelEmptyTimer(record.id);
-    const existing = this.live.get(record.id);
-    if (existing) return existing;
-    let pending = this.creating.get(record.id);
-    if (!pending) {
-      pending = this.create(record).finally(() => this.creating.delete(record.id));
-      this.creating.set(record.id, pending);
+    let live = this.live.get(record.id);
+    if (!live) {
+      let pending = this.creating.get(record.id);
+      if (!pending) {
+        pending = this.create(record).finally(() => this.creating.delete(record.id));
+        this.creating.set(record.id, pending);
+      }
+      live = await pending;
     }
-    return pending;
+    // Opened for someone who may never sit down (capabilities only, a refused join, a place in
+    // line): it is released as an emptied class is, unless someone is seated by then.
+    this.releaseIfEmpty(record.id);
+    return live;
   }
 
   private async create(record: ClassRecord): Promise<LiveClass> {

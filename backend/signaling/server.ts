@@ -11,11 +11,14 @@ import { answerRequest, answerUnknown } from './requests.js';
 import type { Metrics } from '../metrics.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
+import { EventBudget, guardEvents } from './event-budget.js';
 import { clientAddressOf } from '../client-address.js';
 
 export interface SignalingOptions extends SignalingDeps {
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  /** Multiplies every per-connection message allowance (1 unless configured). */
+  socketRateScale?: number | undefined;
   metrics?: Metrics | undefined;
   /** Where classes run; a class placed on another node is refused with `wrong_node` and its URL. */
   cluster?: Promise<Cluster> | undefined;
@@ -82,9 +85,11 @@ export function attachSignaling(io: Server, opts: SignalingOptions): void {
     }
   });
 
+  const budget = EventBudget.scaled(opts.socketRateScale ?? 1);
   io.on('connection', (socket) => {
     const { identity, classRecord } = socket.data as AuthedData;
     const log = logger.child({ sid: socket.id, classId: identity.classId, role: identity.role });
+    guardEvents(socket, budget, log);
     const conn = new Connection(socket, identity, classRecord, opts, log);
 
     // The token's expiry ends the session: no media or class data past it (unless renewed).

@@ -12,6 +12,7 @@ import { classChannel, type LiveClasses } from './live-classes.js';
 import { answerRequest, answerUnknown } from './requests.js';
 import type { Metrics } from '../metrics.js';
 import { memoryLimiters, type LimiterFactory } from '../rate-limits.js';
+import { EventBudget, guardEvents } from './event-budget.js';
 import { clientAddressOf } from '../client-address.js';
 
 export interface ViewerChatDeps {
@@ -22,6 +23,7 @@ export interface ViewerChatDeps {
   logger: Logger;
   tokenMaxTtlSeconds: number;
   joinRatePerMinute: number;
+  socketRateScale?: number | undefined;
   metrics?: Metrics | undefined;
   limiters?: LimiterFactory | undefined;
   /** Proxies believed for X-Forwarded-For (TRUST_PROXY); default loopback. */
@@ -117,12 +119,18 @@ export class ViewerChat {
     return { viewer, streamId: stream.id, classId, chatId: viewerChatId(viewer.clubId, classId, viewer.identity) };
   }
 
+  private get budget(): EventBudget {
+    return (this.eventBudget ??= EventBudget.scaled(this.deps.socketRateScale ?? 1));
+  }
+  private eventBudget: EventBudget | undefined;
+
   private connected(socket: Socket): void {
     const data = socket.data as ViewerData;
     void socket.join([classChannel(data.classId), viewerChannel(data.chatId)]);
     // The token's expiry ends the chat as it ends playback.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(data.viewer.expiresAt * 1000 - Date.now(), 2 ** 31 - 1)));
     socket.on('disconnect', () => clearTimeout(expiry));
+    guardEvents(socket, this.budget, this.deps.logger);
     for (const name of Object.keys(viewerRequestSchemas) as ViewerRequestName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => void this.dispatch(data, name, payload, ack));
     }

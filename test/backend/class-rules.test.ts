@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { ClassRules } from '../../backend/classes/class-rules.js';
+import { ClassRules, SEEN_OPS_KEPT } from '../../backend/classes/class-rules.js';
 import { ClassSession } from '../../backend/classes/class-session.js';
 import { pauseTimer, readTimer, resumeTimer, skipPhase, startTimer } from '../../protocol/timer.js';
 import { AppError } from '../../backend/errors.js';
@@ -75,6 +75,21 @@ describe('class rules', () => {
     rules.setPlan('c', plan.slice(0, 1));
     assert.deepEqual(rules.view().cards, { beginner: null, intermediate: null, advanced: null });
     assert.equal(rules.currentExerciseId('b'), 'freestyle');
+  });
+
+  test('reps: the operation ids remembered per member stay bounded; an old one the store had is noted, not counted', () => {
+    rules.advance('c');
+    const total = SEEN_OPS_KEPT + 100;
+    for (let i = 0; i < total; i++) rules.recordRep('b', `op-${i}`, 'squat');
+    assert.equal(rules.view().participants.b!.reps.squat, total);
+    // The newest are answered from memory; the oldest are left to the store's unique key.
+    assert.equal(rules.checkRep('b', `op-${total - 1}`).duplicate, true);
+    assert.equal(rules.checkRep('b', `op-${total - SEEN_OPS_KEPT}`).duplicate, true);
+    assert.equal(rules.checkRep('b', 'op-0').duplicate, false, 'forgotten here (a long class must not grow memory without bound)');
+    rules.rememberOp('b', 'op-0');
+    assert.equal(rules.checkRep('b', 'op-0').duplicate, true);
+    assert.equal(rules.view().participants.b!.reps.squat, total, 'noting it counted nothing');
+    assert.equal(rules.checkRep('b', `op-${total - SEEN_OPS_KEPT}`).duplicate, false, 'the oldest remembered made room');
   });
 
   test('reps: members only, counted per exercise, a retried operation never twice', () => {

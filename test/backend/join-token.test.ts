@@ -59,4 +59,25 @@ describe('join tokens', () => {
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, exp: 9e9 })).toString('base64url')}.`;
     await rejects(none, 'token_invalid');
   });
+
+  test('a token issued in the future is refused (it would stretch the lifetime cap from now)', async () => {
+    const key = new TextEncoder().encode(secrets.club1);
+    const now = Math.floor(Date.now() / 1000);
+    const future = await new SignJWT({ club: 'club1', class: 'hiit', role: 'member', name: 'Ana' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt(now + 365 * 86_400)
+      .setExpirationTime(now + 365 * 86_400 + 600)
+      .sign(key);
+    await rejects(future, 'token_invalid');
+    // Within the clock tolerance (a few seconds of skew) is fine.
+    const skewed = await new SignJWT({ club: 'club1', class: 'hiit', role: 'member', name: 'Ana' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(now + 2).setExpirationTime(now + 600).sign(key);
+    assert.equal((await verifyJoinToken(skewed, lookup, opts)).identity, 'u');
+  });
+
+  test('display names lose bidi overrides, zero-width and control characters; a name of nothing but those is refused', async () => {
+    const id = await verifyJoinToken(await signJoinToken({ ...claims, name: '\u202eAna\u200b \u2066Coach\u2069\u0007' }, secrets.club1!, 600), lookup, opts);
+    assert.equal(id.displayName, 'Ana Coach');
+    await rejects(await signJoinToken({ ...claims, name: '\u202e\u200b\u2066' }, secrets.club1!, 600), 'token_invalid');
+  });
 });

@@ -23,7 +23,8 @@ let browser: Browser;
 
 before(async () => {
   const port = await freePort();
-  env = { PORT: String(port), DATA_DIR: dataDir, MEDIASOUP_WORKERS: '1' };
+  // Production message budgets (other tests raise them): a restart must not trip them.
+  env = { PORT: String(port), DATA_DIR: dataDir, MEDIASOUP_WORKERS: '1', SOCKET_RATE_SCALE: '1' };
   backend = await startBackendProcess(env);
   browser = await launchChromium();
 });

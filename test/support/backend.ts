@@ -17,6 +17,8 @@ export function startBackend(env: Record<string, string> = {}): Promise<RunningS
       RTC_LISTEN_IP: '127.0.0.1',
       RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
       JOIN_RATE_PER_MINUTE: '1000',
+      // Tests tap, join and fuzz faster than people; the message budget itself is tested at 1.
+      SOCKET_RATE_SCALE: '100',
       // Tests send many bad keys on purpose; the limit itself is tested with a low value.
       AUTH_FAILURES_PER_MINUTE: '10000',
       // No always-on demo broadcast: it would encode whenever a test's coach joins the demo class.
