@@ -299,7 +299,8 @@ export function hlsFiles(streams: StreamControl, links: HlsLinks): express.Route
   const router = express.Router();
   router.get(/^\/([^/]+)\/(\d+)\/([A-Za-z0-9_-]+)\/(.+)$/, (req, res, next) => {
     const groups = req.params as unknown as Record<number, string>;
-    const [streamId, exp, sig, file] = [0, 1, 2, 3].map((i) => decodeURIComponent(groups[i] ?? ''));
+    // Express has decoded the path once already: decoding again turned `%25E0` into a URIError (a 500).
+    const [streamId, exp, sig, file] = [0, 1, 2, 3].map((i) => groups[i] ?? '');
     try {
       links.verify(streamId!, exp!, sig!);
     } catch (err) {
