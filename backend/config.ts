@@ -20,6 +20,9 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     FITLIVE_DEV: bool.default(false),
+    NODE_ENV: z.string().optional(),
+    /** Lets FITLIVE_DEV or SEED_DEMO run with NODE_ENV=production (a staging box on purpose). */
+    FITLIVE_ALLOW_DEV_IN_PRODUCTION: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
@@ -97,6 +100,11 @@ export const envSchema = z
     /** Report errors to Sentry (only when set). */
     SENTRY_DSN: z.url().optional(),
     SENTRY_ENVIRONMENT: z.string().min(1).optional(),
+  })
+  // The dev token endpoint lets anyone join the demo club, and the demo seed prints its API key.
+  .refine((e) => e.NODE_ENV !== 'production' || e.FITLIVE_ALLOW_DEV_IN_PRODUCTION || (!e.FITLIVE_DEV && !e.SEED_DEMO), {
+    message: 'FITLIVE_DEV and SEED_DEMO are refused with NODE_ENV=production (set FITLIVE_ALLOW_DEV_IN_PRODUCTION=1 to mean it)',
+    path: ['FITLIVE_DEV'],
   })
   .refine((e) => e.RTC_MIN_PORT <= e.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must be ≤ RTC_MAX_PORT', path: ['RTC_MIN_PORT'] })
   .refine((e) => e.ICE_TRANSPORT_POLICY !== 'relay' || !!e.TURN_URLS, { message: 'ICE_TRANSPORT_POLICY=relay needs TURN_URLS', path: ['ICE_TRANSPORT_POLICY'] })

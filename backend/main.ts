@@ -90,7 +90,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     logger,
   });
   poolReady.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }).catch(async (err: unknown) => {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onPoolError: (err) => logger.warn({ err: err.message }, 'postgres: an idle connection was lost; the pool opens another') }).catch(async (err: unknown) => {
     await (await poolReady.catch(() => undefined))?.close();
     throw err;
   });
@@ -346,8 +346,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // A bug in one handler must not take every class down with it.
-  process.on('uncaughtException', (err) => running.logger.fatal({ err }, 'uncaught exception'));
+  // After an uncaught exception the process's state is unknown: stop (state stored, widgets told
+  // to reconnect) and exit non-zero, so the orchestrator starts a clean one; the widgets rejoin it
+  // within seconds (test/e2e/backend-restart.test.ts). A rejected promise nobody awaited is a bug
+  // in one handler, logged; it does not take every class down.
+  process.on('uncaughtException', (err) => {
+    running.logger.fatal({ err }, 'uncaught exception: stopping');
+    const exit = setTimeout(() => process.exit(1), 10_000);
+    exit.unref();
+    void running.stop().finally(() => process.exit(1));
+  });
   process.on('unhandledRejection', (err) => running.logger.error({ err }, 'unhandled rejection'));
 }
 

@@ -13,10 +13,13 @@ export interface Db {
  * Opens the database: Postgres at `databaseUrl` when given, otherwise embedded PGlite with its
  * files in `<dataDir>/pglite` (or in memory for `dataDir === ':memory:'`, as tests use).
  */
-export async function openDb(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Db> {
+export async function openDb(opts: { databaseUrl?: string | undefined; dataDir: string; onPoolError?: (err: Error) => void }): Promise<Db> {
   if (opts.databaseUrl) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server dropped (a restart, a failover, an admin): the pool discards
+    // it and opens another when needed. Unhandled, this event would throw and end the process.
+    pool.on('error', (err) => (opts.onPoolError ?? ((e: Error) => console.warn('[fitlive] postgres idle connection lost:', e.message)))(err));
     return {
       query: async (sql, params) => ({ rows: (await pool.query(sql, params as unknown[])).rows }),
       async transaction(fn) {

@@ -67,6 +67,14 @@ describe('config', () => {
     assert.equal(c.port, 9001);
   });
 
+  test('NODE_ENV=production refuses FITLIVE_DEV and SEED_DEMO unless FITLIVE_ALLOW_DEV_IN_PRODUCTION', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', FITLIVE_DEV: '1' }), /FITLIVE_DEV/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', SEED_DEMO: '1' }), /FITLIVE_DEV and SEED_DEMO/);
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).dev, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', FITLIVE_DEV: '1', FITLIVE_ALLOW_DEV_IN_PRODUCTION: '1' }).dev, true);
+    assert.equal(loadConfig({ NODE_ENV: 'development', FITLIVE_DEV: '1' }).dev, true);
+  });
+
   test('every bad variable is reported at once', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', RTC_MIN_PORT: '5000', RTC_MAX_PORT: '4000', LOG_LEVEL: 'loud' }),

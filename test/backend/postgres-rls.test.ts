@@ -157,3 +157,16 @@ test('nodes starting together on a fresh database migrate it once, without error
     await Promise.all(nodes.map((n) => n.close()));
   }
 });
+
+test('an idle pool connection the server drops is reported, not fatal; the next query opens another', async () => {
+  const lost: Error[] = [];
+  const own = await openDb({ databaseUrl: server.url, dataDir: ':memory:', onPoolError: (err) => lost.push(err) });
+  assert.equal((await own.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
+  const { rows } = await own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  // An administrator (or a failover) ends that connection while it sits idle in the pool.
+  await db.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+  for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(lost.length, 1, 'told once');
+  assert.equal((await own.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1, 'still usable');
+  await own.close();
+});
