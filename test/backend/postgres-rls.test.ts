@@ -170,3 +170,37 @@ test('an idle pool connection the server drops is reported, not fatal; the next 
   assert.equal((await own.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1, 'still usable');
   await own.close();
 });
+
+test('every table has row-level security on', async () => {
+  const { rows } = await db.query<{ relname: string }>(
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname IN ('public', 'fitlive') AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity ORDER BY 1`,
+  );
+  assert.deepEqual(rows.map((r) => r.relname), [], 'tables without row-level security');
+});
+
+test("on a database with Supabase's default grants, a table made after the migrations is not readable by anon or authenticated", async () => {
+  await db.query('DROP DATABASE IF EXISTS supabase_like');
+  await db.query('CREATE DATABASE supabase_like');
+  const url = server.url.replace(/\/postgres$/, '/supabase_like');
+  const fresh = await openDb({ databaseUrl: url, dataDir: ':memory:' });
+  try {
+    // What Supabase sets up before any migration of ours runs.
+    await fresh.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF;
+    END $$`);
+    await fresh.query('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated');
+    await fresh.query('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated');
+    await migrate(fresh);
+    await fresh.query('CREATE TABLE later_table (id serial PRIMARY KEY, secret text)');
+    const { rows } = await fresh.query<{ role: string; can: boolean }>(
+      `SELECT r AS role, has_table_privilege(r, 'later_table', 'SELECT, INSERT, UPDATE, DELETE') AS can FROM unnest(ARRAY['anon', 'authenticated']) AS r`,
+    );
+    assert.deepEqual(rows, [{ role: 'anon', can: false }, { role: 'authenticated', can: false }]);
+    const seq = await fresh.query<{ can: boolean }>(`SELECT has_sequence_privilege('anon', 'later_table_id_seq', 'USAGE') AS can`);
+    assert.equal(seq.rows[0]!.can, false);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -11,7 +11,7 @@ import { DEMO_CLASS_ID, DEMO_CLUB_ID, seedDemo } from '../../backend/store/seed.
 test('migrations, demo seed and attendance on PGlite survive a restart', { timeout: 60_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fitlive-store-'));
   let db = await openDb({ dataDir: dir });
-  assert.deepEqual(await migrate(db), ['001_init.sql', '002_fitness.sql', '003_schedule_api_keys.sql', '004_social.sql', '005_live_state.sql', '006_streams.sql', '007_recordings.sql', '008_viewer_chat.sql', '009_row_level_security.sql', '010_camera_reps.sql']);
+  assert.deepEqual(await migrate(db), ['001_init.sql', '002_fitness.sql', '003_schedule_api_keys.sql', '004_social.sql', '005_live_state.sql', '006_streams.sql', '007_recordings.sql', '008_viewer_chat.sql', '009_row_level_security.sql', '010_camera_reps.sql', '011_default_privileges.sql']);
   assert.deepEqual(await migrate(db), [], 'migrations apply once');
   let repos = createRepositories(db);
   await seedDemo(repos);
