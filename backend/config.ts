@@ -23,6 +23,8 @@ export const envSchema = z
     NODE_ENV: z.string().optional(),
     /** Lets FITLIVE_DEV or SEED_DEMO run with NODE_ENV=production (a staging box on purpose). */
     FITLIVE_ALLOW_DEV_IN_PRODUCTION: bool.default(false),
+    /** `/metrics` asks for `Authorization: Bearer <this>`; with NODE_ENV=production and none, /metrics is off. */
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
@@ -142,6 +144,8 @@ export interface Config {
   joinRatePerMinute: number;
   /** Multiplies every per-connection message allowance. */
   socketRateScale: number;
+  /** `/metrics`: off, open (not production, no token) or behind a bearer token. */
+  metricsAccess: { token?: string | undefined; off: boolean };
   /** Lifetime of a token minted by `POST /api/v1/tokens` when the club asks for none. */
   tokenDefaultTtlSeconds: number;
   tokenMintRatePerMinute: number;
@@ -203,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxTtlSeconds: e.TOKEN_MAX_TTL_SECONDS,
     joinRatePerMinute: e.JOIN_RATE_PER_MINUTE,
     socketRateScale: e.SOCKET_RATE_SCALE,
+    metricsAccess: { token: e.METRICS_TOKEN, off: e.NODE_ENV === 'production' && !e.METRICS_TOKEN },
     tokenDefaultTtlSeconds: Math.min(e.TOKEN_DEFAULT_TTL_SECONDS, e.TOKEN_MAX_TTL_SECONDS),
     tokenMintRatePerMinute: e.TOKEN_MINT_RATE_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,

@@ -170,6 +170,7 @@ export async function start(config: Config, opts: { logger?: Logger } = {}): Pro
     authFailuresPerMinute: config.authFailuresPerMinute,
     supabaseAuth: config.supabaseAuth,
     metrics,
+    metricsAccess: config.metricsAccess,
     ready: async () => pool.size > 0 && (await db.query('SELECT 1')).rows.length === 1,
     joinRatePerMinute: config.joinRatePerMinute,
     health: () => ({ workers: pool.size, liveClasses: liveClasses.count }),

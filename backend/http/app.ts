@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import helmet from 'helmet';
@@ -28,6 +29,8 @@ import { buildOpenApiDocument, DOCS_CSP, renderDocsHtml } from './openapi.js';
 
 export interface HttpDeps {
   repos: Repositories;
+  /** Who may read `/metrics` (open when not given: tests, a dev box). */
+  metricsAccess?: { token?: string | undefined; off: boolean } | undefined;
   logger: Logger;
   dev: boolean;
   distDir: string;
@@ -110,8 +113,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   // Prometheus scrapes this (keep it on the private network, as with any /metrics).
-  app.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) throw new AppError(ErrorCode.NotFound, 'Metrics are off', 404);
+  app.get('/metrics', async (req, res) => {
+    if (!deps.metrics || deps.metricsAccess?.off) throw new AppError(ErrorCode.NotFound, 'Metrics are off (in production they need METRICS_TOKEN)', 404);
+    const token = deps.metricsAccess?.token;
+    if (token && !sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new AppError(ErrorCode.Unauthorized, 'Metrics need the bearer token', 401);
+    }
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.setHeader('Cache-Control', 'no-store');
     res.send(await deps.metrics.registry.metrics());
@@ -334,4 +342,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.status(err instanceof AppError ? err.httpStatus : 500).json({ error: body });
   });
   return app;
+}
+
+/** Compares two secrets in constant time (for their length). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }

@@ -92,3 +92,23 @@ test('the Grafana dashboard in docs/grafana asks only for series /metrics has', 
   for (const name of wanted) assert.ok(have.has(name), `the dashboard uses ${name}, which /metrics does not expose`);
   assert.ok(wanted.size >= 10, `${wanted.size} series on the dashboard`);
 });
+
+test('with METRICS_TOKEN, /metrics asks for it as a bearer token; in production without one it is off', async () => {
+  const guarded = await startBackend({ METRICS_TOKEN: 'scrape-secret-0123456789' });
+  try {
+    const url = `${guarded.url}/metrics`;
+    const none = await fetch(url);
+    assert.equal(none.status, 401);
+    assert.match(none.headers.get('www-authenticate') ?? '', /Bearer/);
+    assert.equal((await fetch(url, { headers: { authorization: 'Bearer nope' } })).status, 401);
+    const ok = await fetch(url, { headers: { authorization: 'Bearer scrape-secret-0123456789' } });
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /fitlive_classes/);
+  } finally {
+    await guarded.stop();
+  }
+  const { loadConfig } = await import('../../backend/config.js');
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).metricsAccess.off, true);
+  assert.equal(loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: 'scrape-secret-0123456789' }).metricsAccess.off, false);
+  assert.equal(loadConfig({}).metricsAccess.off, false, 'open on a dev box');
+});
