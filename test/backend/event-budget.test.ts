@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import { signJoinToken } from '../../backend/auth/join-token.js';
 import type { RunningServer } from '../../backend/main.js';
 import { MAX_TRANSPORTS_PER_PEER } from '../../backend/media/class-media.js';
 import { GENERAL_ALLOWANCE, KIND_ALLOWANCES } from '../../backend/signaling/event-budget.js';
-import { DEMO_CLASS_ID, DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import { startBackend } from '../support/backend.js';
-import { connect, connected, request } from '../support/socket-client.js';
+import { request, seatInClass } from '../support/socket-client.js';
 
 /*
  * A member's token used against the node: the per-connection message budget at its production
@@ -26,15 +24,9 @@ after(async () => {
 });
 
 async function seated(name: string, role: 'coach' | 'member' = 'member') {
-  const secret = (await server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
-  const token = await signJoinToken({ club: DEMO_CLUB_ID, class: DEMO_CLASS_ID, role, name, sub: name }, secret, 600);
-  const socket = connect(server, { token, classId: DEMO_CLASS_ID });
-  sockets.push(socket);
-  await connected(socket);
-  const caps = (await request(socket, 'room:capabilities', {})).data.routerRtpCapabilities;
-  const res = await request(socket, 'room:join', { rtpCapabilities: caps });
-  assert.ok(res.data, JSON.stringify(res.error));
-  return { socket, id: res.data.self.id as string };
+  const seat = await seatInClass(server, { role, sub: name });
+  sockets.push(seat.socket);
+  return seat;
 }
 
 const ackOf = (socket: Socket, name: string, payload: unknown) =>

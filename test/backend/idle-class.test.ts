@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import { signJoinToken } from '../../backend/auth/join-token.js';
 import type { RunningServer } from '../../backend/main.js';
 import { EMPTY_GRACE_MS } from '../../backend/signaling/live-classes.js';
-import { DEMO_CLUB_ID } from '../../backend/store/seed.js';
 import { startBackend } from '../support/backend.js';
-import { connect, connected, request } from '../support/socket-client.js';
+import { openClass, request } from '../support/socket-client.js';
 
 /*
  * A class opened for someone who never sits down (capabilities asked, a join refused because the
@@ -27,11 +25,8 @@ after(async () => {
 const liveClasses = async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { liveClasses: number }).liveClasses;
 
 async function open(classId: string): Promise<Socket> {
-  const secret = (await server.repos.clubs.get(DEMO_CLUB_ID))!.joinSecret;
-  const token = await signJoinToken({ club: DEMO_CLUB_ID, class: classId, role: 'member', name: 'Idle', sub: `idle-${classId}` }, secret, 600);
-  const socket = connect(server, { token, classId });
+  const socket = await openClass(server, { role: 'member', sub: `idle-${classId}`, classId });
   sockets.push(socket);
-  await connected(socket);
   return socket;
 }
 
