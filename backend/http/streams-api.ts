@@ -25,12 +25,13 @@ export interface StreamsApiDeps {
 }
 
 /**
- * The viewer behind a request (`Authorization: Bearer` or `?token=`). From a browser, only on
- * the sites the club allows, as for class tokens: a leaked viewer token does not play elsewhere.
+ * The viewer behind a request (`Authorization: Bearer` only: a token in a query string ends up in
+ * access logs, proxies and browser history). From a browser, only on the sites the club allows,
+ * as for class tokens: a leaked viewer token does not play elsewhere.
  */
 async function viewerFrom(req: Request, deps: Pick<StreamsApiDeps, 'repos' | 'tokenMaxTtlSeconds'>): Promise<Viewer> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-  if (!bearer) throw new AppError(ErrorCode.Unauthorized, 'A viewer token is required', 401);
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (!bearer) throw new AppError(ErrorCode.Unauthorized, typeof req.query.token === 'string' ? 'Send the viewer token as Authorization: Bearer, not in the URL' : 'A viewer token is required', 401);
   const v = await verifyViewerToken(bearer, async (clubId) => (await deps.repos.clubs.get(clubId))?.joinSecret, deps.tokenMaxTtlSeconds);
   const origin = req.get('origin');
   if (origin) {

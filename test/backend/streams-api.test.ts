@@ -106,6 +106,10 @@ test('a viewer token plays only on the sites the club allows', async () => {
   const { token } = (await (await call(`/v1/streams/${created.id}/join`, key, { method: 'POST', body: { identity: 'o', name: 'O' } })).json()) as { token: string };
   const from = (origin: string) => fetch(`${server.url}/api/v1/streams/${created.id}/playback`, { headers: { authorization: `Bearer ${token}`, origin } });
   assert.equal(await code(await from('https://copycat.example')), 'origin_not_allowed');
+  // Never from a query string (it would sit in access logs and browser history).
+  const inUrl = await fetch(`${server.url}/api/v1/streams/${created.id}/playback?token=${encodeURIComponent(token)}`);
+  assert.equal(inUrl.status, 401);
+  assert.match(((await inUrl.json()) as { error: { message: string } }).error.message, /Authorization: Bearer/);
   await server.repos.clubs.setAllowedOrigins(DEMO_CLUB_ID, ['https://club.example']);
   try {
     assert.equal((await from('https://club.example')).status, 200);
