@@ -197,6 +197,9 @@ export class MediaSession {
       return;
     }
     this.onIceHealth?.('restarting');
+    // The signalling is down too (a backend restart): the request would wait and reach the next
+    // server, which has not seen this seat yet; the rejoin after the reconnection makes new transports.
+    if (!this.signaling.connected) return this.scheduleIceRestart(transport, attempt, 1000);
     try {
       const { iceParameters } = await this.signaling.request('transport:restart-ice', { transportId: transport.id });
       if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as never });

@@ -146,6 +146,11 @@ export class SignalingClient {
     });
   }
 
+  /** The connection is up now (a request sent while it is not waits for the next one). */
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
   /** Sends this auth (the same token, in the taker's object, which renewals update) from now on. */
   useAuth(auth: { token: string; classId: string }): void {
     this.auth = auth;
