@@ -99,3 +99,24 @@ test('a coach and two members see each other through the SFU; a leaver disappear
   await ben.getByTestId('join-button').waitFor();
   assert.equal(await ben.getByTestId('connection-state').textContent(), 'disconnected');
 });
+
+test('the join click takes the connection the lobby opened: connected at the click, no second handshake', { timeout: 60_000 }, async () => {
+  const page = await (await stack.browser.newContext()).newPage();
+  // Count the page's class connections (Socket.IO over WebSocket).
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.goto(`${stack.base}/member.html?class=demo-hiit&name=Lobby`);
+  await page.locator('fit-class-room[data-token-ready]').waitFor({ state: 'attached' });
+  // A person reads the lobby: the element opens the connection meanwhile.
+  for (let i = 0; i < 50 && sockets.length === 0; i++) await page.waitForTimeout(100);
+  assert.equal(sockets.length, 1, 'the lobby opened the class connection');
+  await page.waitForTimeout(500);
+  await page.getByTestId('join-button').click();
+  await page.waitForFunction(() => (document.querySelector('fit-class-room') as { room?: { state: { phase: string } } } | null)?.room?.state.phase === 'joined');
+  const marks = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fitlive:')).map((m) => [m.name.slice(8), m.startTime]))`)) as Record<string, number>;
+  console.log(`lobby connection: connected ${(marks.connected! - marks.join!).toFixed(1)} ms after the click, room:join answered ${(marks.joined! - marks.join!).toFixed(0)} ms after it`);
+  // (Set in the click's own call when the lobby's connection is taken; a handshake would take a round trip or more.)
+  assert.ok(marks.connected! - marks.join! < 10, 'connected at the click (the lobby had the handshake done)');
+  assert.equal(sockets.length, 1, 'no second connection for the join');
+  await page.context().close();
+});

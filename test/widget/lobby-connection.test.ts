@@ -72,13 +72,16 @@ describe('the lobby connection', () => {
     expect(takeConnection('http://a.test', auth, recorder()), 'taken once').to.equal(undefined);
   });
 
-  it('is not taken for another token, class or server, and a new lobby closes the old one', () => {
+  it('is not taken for another token, class or server; two lobbies on a page each keep theirs until dropped', () => {
     holdConnection('http://a.test', auth, open);
     expect(takeConnection('http://b.test', auth, recorder())).to.equal(undefined);
     expect(takeConnection('http://a.test', { ...auth, token: 't.2' }, recorder())).to.equal(undefined);
     expect(takeConnection('http://a.test', { ...auth, classId: 'demo-yoga' }, recorder())).to.equal(undefined);
     holdConnection('http://a.test', { ...auth, token: 't.2' }, open);
-    expect(opened[0]!.closed, 'the first token’s connection is closed').to.equal(true);
+    expect(opened[0]!.closed, 'another lobby does not close this one').to.equal(false);
+    dropHeldConnection('http://a.test', auth);
+    expect(opened[0]!.closed, 'the first token’s connection is closed when its lobby drops it').to.equal(true);
+    expect(opened[1]!.closed).to.equal(false);
     expect(takeConnection('http://a.test', { ...auth, token: 't.2' }, recorder())).to.equal(opened[1]);
   });
 

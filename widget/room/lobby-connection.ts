@@ -41,24 +41,26 @@ interface Held {
   timer: ReturnType<typeof setTimeout>;
 }
 
-let held: Held | undefined;
+/** The lobby connections of the page's class rooms, by server, class and token. */
+const held = new Map<string, Held>();
 const keyOf = (server: string, auth: Auth) => `${server}\n${auth.classId}\n${auth.token}`;
 
-function release(): void {
-  if (!held) return;
-  clearTimeout(held.timer);
-  held.client.close();
-  held = undefined;
+function release(key: string): void {
+  const h = held.get(key);
+  if (!h) return;
+  clearTimeout(h.timer);
+  h.client.close();
+  held.delete(key);
 }
 
-/** Opens (or keeps) the lobby's connection for this server, class and token; another one is closed. */
+/** Opens (or keeps) the lobby's connection for this server, class and token. */
 export function holdConnection(server: string, auth: Auth, open: Open): void {
   const key = keyOf(server, auth);
-  if (held?.key === key && !held.relay.dead) return;
-  release();
+  if (held.get(key)?.relay.dead === false) return;
+  release(key);
   const relay = new Relay();
   const client = open(server, { ...auth }, relay);
-  held = { key, client, relay, timer: setTimeout(release, LOBBY_HOLD_MS) };
+  held.set(key, { key, client, relay, timer: setTimeout(() => release(key), LOBBY_HOLD_MS) });
 }
 
 /**
@@ -66,9 +68,10 @@ export function holdConnection(server: string, auth: Auth, open: Open): void {
  * go to `events` from now on (the current status at once), and it sends `auth` from now on.
  */
 export function takeConnection(server: string, auth: Auth, events: SignalingEvents): SignalingClient | undefined {
-  const h = held;
-  if (!h || h.key !== keyOf(server, auth)) return undefined;
-  held = undefined;
+  const key = keyOf(server, auth);
+  const h = held.get(key);
+  if (!h) return undefined;
+  held.delete(key);
   clearTimeout(h.timer);
   if (h.relay.dead || h.relay.latest === 'disconnected') {
     h.client.close();
@@ -80,7 +83,8 @@ export function takeConnection(server: string, auth: Auth, events: SignalingEven
   return h.client;
 }
 
-/** Closes the lobby's connection (the element left the page). */
-export function dropHeldConnection(): void {
-  release();
+/** Closes a lobby's connection (its element left the page, or its token changed); all of them without arguments. */
+export function dropHeldConnection(server?: string, auth?: Auth): void {
+  if (server && auth) release(keyOf(server, auth));
+  else for (const key of [...held.keys()]) release(key);
 }

@@ -222,6 +222,7 @@ export class MediaSession {
 
   /** Uses the transports the server made during the join (no round trip). */
   adopt(transports: { send: TransportOptions; recv: TransportOptions }, ice: IceOptions = { iceServers: [], iceTransportPolicy: 'all' }, connected = false): void {
+    // (Only a page that sent its certificate's fingerprint gets its transports connected.)
     this.preconnected = connected && !!this.certificate;
     this.sendTransport = this.wire('send', transports.send, ice);
     this.recvTransport = this.wire('recv', transports.recv, ice);

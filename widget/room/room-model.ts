@@ -364,7 +364,7 @@ export class RoomModel extends EventTarget {
       // Media first: the browser's SDP work for the offered tracks runs while the room renders
       // its joined view below (a long task on a slow device), not after it. Receive first, then
       // send: the coach's first frame should not queue behind our own encoder start-up.
-      media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy }, joined.transportsConnected === true && !!dtlsParameters);
+      media.adopt(joined.transports, { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy }, joined.transportsConnected === true);
       const receiving = media.acceptOffered(joined.consumers);
       this.fitness.attach(signaling, joined.classState);
       this.chat.attach(signaling, joined.self);

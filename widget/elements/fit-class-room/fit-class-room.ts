@@ -221,12 +221,20 @@ export class FitClassRoom extends FitElement {
   /** The lobby gets the join ready: device, capabilities and, with a token, the class connection. */
   private prewarmLobby(): void {
     const auth = this.token && this.classId ? { token: this.token, classId: this.classId } : undefined;
-    browserDeps().prewarm?.(this.server || location.origin, auth);
+    const server = this.server || location.origin;
+    // A new token or class: the connection held for the old one goes.
+    if (this.lobbyHeld && (this.lobbyHeld.server !== server || this.lobbyHeld.auth.token !== auth?.token || this.lobbyHeld.auth.classId !== auth?.classId)) dropHeldConnection(this.lobbyHeld.server, this.lobbyHeld.auth);
+    this.lobbyHeld = auth ? { server, auth } : undefined;
+    browserDeps().prewarm?.(server, auth);
   }
+
+  /** What this element's lobby holds a connection for (dropped when it leaves the page unjoined). */
+  private lobbyHeld: { server: string; auth: { token: string; classId: string } } | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (!this.room) dropHeldConnection();
+    if (!this.room && this.lobbyHeld) dropHeldConnection(this.lobbyHeld.server, this.lobbyHeld.auth);
+    this.lobbyHeld = undefined;
     this.room?.dispose();
     this.signIn?.dispose();
     this.signIn = undefined;
